@@ -1,0 +1,52 @@
+import type { CodedError, HttpVersion, RawHeaders, TlsInfo } from '../../shared/http-types';
+
+/**
+ * The seam between the forward path and the recorder. The forwarder calls these
+ * hooks as an exchange progresses; an implementation must never block, throw,
+ * or hold on to a chunk it was not allowed to copy (copy-on-tap, with a cap).
+ */
+export interface ExchangeStart {
+  /** Epoch milliseconds when the request head was complete. */
+  startedAt: number;
+  clientAddress: string;
+  clientPort: number;
+  httpVersion: HttpVersion;
+  scheme: 'http' | 'https';
+  tls?: TlsInfo;
+  method: string;
+  /** Host as the client sent it (Host or :authority), port included if given. */
+  host: string;
+  /** Path and query as the client sent them. */
+  url: string;
+  /** Headers exactly as received from the client. */
+  requestHeaders: RawHeaders;
+  /** Id of the matched route, undefined when no route matched. */
+  routeId?: string;
+  /** True for a WebSocket upgrade / extended CONNECT. */
+  websocket?: boolean;
+}
+
+export type WsDirection = 'client-to-upstream' | 'upstream-to-client';
+
+export interface ExchangeTap {
+  /** Upstream chosen for this attempt (may be called again on failover). */
+  target(url: string): void;
+  /** Headers exactly as forwarded upstream (after hop-by-hop removal and X-Forwarded-*). */
+  forwarded(method: string, path: string, headers: RawHeaders): void;
+  /** Connection to the upstream ready; reused=true when taken from the keep-alive pool. */
+  upstreamConnected(reused: boolean): void;
+  /** Response head as received from the upstream. */
+  upstreamResponse(status: number, headers: RawHeaders): void;
+  /** Response head as sent to the client (the proxy's own error pages included). */
+  clientResponse(status: number, headers: RawHeaders): void;
+  requestBody(chunk: Uint8Array): void;
+  responseBody(chunk: Uint8Array): void;
+  wsMessage(direction: WsDirection, opcode: number, payload: Uint8Array): void;
+  /** Exactly once, when the exchange is over (response ended, failed, or socket closed). */
+  finish(error?: CodedError): void;
+}
+
+export interface ExchangeObserver {
+  /** Returns null when this exchange is not to be recorded (paused, route excluded). */
+  begin(start: ExchangeStart): ExchangeTap | null;
+}

@@ -1,0 +1,168 @@
+/**
+ * The config file's shape, shared by the engine, the CLI and the renderer.
+ * Pure types and helpers only: no node:*, no DOM.
+ *
+ * The JSON Schema in config.schema.json is the published form of these types;
+ * keep the two in step (test/unit/config-schema.test.ts checks that they agree).
+ */
+
+export type BalancePolicy = 'round-robin' | 'least-connections' | 'ip-hash' | 'weighted';
+
+export const BALANCE_POLICIES: readonly BalancePolicy[] = [
+  'round-robin',
+  'least-connections',
+  'ip-hash',
+  'weighted',
+];
+
+/** A duration in the config: milliseconds as a number, or a string like "200ms", "5s", "2m". */
+export type DurationValue = number | string;
+
+export interface TargetObject {
+  /** http://host:port, https://host:port or unix:/path/to.sock */
+  url: string;
+  /** Relative weight for the "weighted" policy (default 1). */
+  weight?: number;
+}
+
+export type TargetValue = string | TargetObject;
+
+export interface RouteConfig {
+  /** Exact host ("app.test") or a wildcard ("*.app.test"); case-insensitive, port ignored. */
+  host: string;
+  /** Path prefix ("/api"); longest prefix wins. Default "/". */
+  path?: string;
+  /** One target; shorthand for targets: [target]. */
+  target?: TargetValue;
+  /** Several targets, balanced by `balance`. */
+  targets?: TargetValue[];
+  balance?: BalancePolicy;
+  /** Remove the matched path prefix before forwarding. Default false. */
+  stripPath?: boolean;
+  /** Default true. */
+  enabled?: boolean;
+  /** Send the client's Host upstream (default true); false sends the target's host:port. */
+  preserveHost?: boolean;
+  /**
+   * Verify an https target's certificate. Default: false for loopback targets
+   * (dev servers with self-signed certificates), true for anything else.
+   */
+  verifyTls?: boolean;
+  /** Serve this route over HTTPS too (default true). */
+  https?: boolean;
+  /** Redirect plain-HTTP requests to HTTPS (default: true when the route is served over HTTPS). */
+  redirectToHttps?: boolean;
+  /** Record this route's traffic (default true). */
+  record?: boolean;
+}
+
+export interface TimeoutsConfig {
+  /** Time a client has to send the complete request head. */
+  requestHeaders?: DurationValue;
+  /** Idle keep-alive time for client connections. */
+  keepAlive?: DurationValue;
+  /** Time to open a connection to an upstream. */
+  upstreamConnect?: DurationValue;
+  /** Time from sending the request to receiving the upstream's response head. */
+  upstreamHeaders?: DurationValue;
+  /** Idle time allowed between body chunks from the upstream. */
+  upstreamBody?: DurationValue;
+}
+
+export interface RecordingConfig {
+  enabled?: boolean;
+  /** Most exchanges kept in memory (oldest dropped first). */
+  maxExchanges?: number;
+  /** Most body bytes kept in memory across all exchanges. */
+  maxTotalBytes?: number;
+  /** Bytes captured per body; beyond this the body is marked truncated. */
+  bodyCap?: number;
+}
+
+export interface GatehouseConfig {
+  $schema?: string;
+  routes: RouteConfig[];
+  /** Plain HTTP port (default 80; falls back to 8080 when 80 cannot be bound). */
+  httpPort?: number;
+  /** HTTPS port (default 443; falls back to 8443). */
+  httpsPort?: number;
+  /** Built-in DNS responder port (default 5353 is avoided; default 15353). */
+  dnsPort?: number;
+  /** Addresses to listen on. Default ["127.0.0.1", "::1"]. Anything else is a LAN opt-in. */
+  listen?: string[];
+  /** Client addresses (IPs or CIDRs) whose X-Forwarded-* / Forwarded headers are trusted and appended to. */
+  trustedProxies?: string[];
+  /** Extra DNS suffixes the CA may issue for and the DNS responder answers (always: test, localhost). */
+  suffixes?: string[];
+  timeouts?: TimeoutsConfig;
+  recording?: RecordingConfig;
+}
+
+export const DEFAULT_HTTP_PORT = 80;
+export const DEFAULT_HTTPS_PORT = 443;
+export const FALLBACK_HTTP_PORT = 8080;
+export const FALLBACK_HTTPS_PORT = 8443;
+export const DEFAULT_DNS_PORT = 15353;
+export const DEFAULT_LISTEN: readonly string[] = ['127.0.0.1', '::1'];
+export const BUILTIN_SUFFIXES: readonly string[] = ['test', 'localhost'];
+
+export const DEFAULT_TIMEOUTS_MS = {
+  requestHeaders: 30_000,
+  keepAlive: 5_000,
+  upstreamConnect: 5_000,
+  upstreamHeaders: 60_000,
+  upstreamBody: 300_000,
+} as const satisfies Record<keyof TimeoutsConfig, number>;
+
+export const DEFAULT_RECORDING = {
+  enabled: true,
+  maxExchanges: 10_000,
+  maxTotalBytes: 256 * 1024 * 1024,
+  bodyCap: 1024 * 1024,
+} as const satisfies Required<RecordingConfig>;
+
+/** The config written on first run. */
+export function defaultConfig(): GatehouseConfig {
+  return {
+    $schema: './gatehouse.schema.json',
+    routes: [{ host: 'app.test', target: 'http://127.0.0.1:3000' }],
+  };
+}
+
+const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses "200ms", "5s", "2m", "1h" or a number of milliseconds. Returns undefined when invalid. */
+export function parseDuration(value: DurationValue): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  const m = DURATION_RE.exec(value.trim());
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!);
+}
+
+/** Normalises a route path: leading slash, no trailing slash (except "/"). */
+export function normalizeRoutePath(path: string | undefined): string {
+  if (!path || path === '/') return '/';
+  let p = path.startsWith('/') ? path : `/${path}`;
+  while (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return p;
+}
+
+/** The stable identity of a route: lower-cased host plus normalised path, e.g. "app.test/api". */
+export function routeId(route: Pick<RouteConfig, 'host' | 'path'>): string {
+  const path = normalizeRoutePath(route.path);
+  return route.host.toLowerCase() + (path === '/' ? '' : path);
+}
+
+/** Splits "app.test/api" into host and path, as the CLI accepts it. */
+export function parseRouteSpec(spec: string): { host: string; path: string } {
+  const slash = spec.indexOf('/');
+  if (slash < 0) return { host: spec.toLowerCase(), path: '/' };
+  return { host: spec.slice(0, slash).toLowerCase(), path: normalizeRoutePath(spec.slice(slash)) };
+}
+
+/** A route's targets as a list of objects, whether written as target or targets. */
+export function routeTargets(route: RouteConfig): TargetObject[] {
+  const list = route.targets ?? (route.target !== undefined ? [route.target] : []);
+  return list.map((t) => (typeof t === 'string' ? { url: t } : t));
+}

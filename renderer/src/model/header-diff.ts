@@ -93,9 +93,3 @@ export function summarizeDiff(rows: readonly HeaderDiffRow[]): HeaderDiffSummary
   for (const row of rows) if (row.change !== 'same') s[row.change]++;
   return s;
 }
-
-/** All values of one header (case-insensitive), in order. */
-export function headerValues(headers: RawHeaders, name: string): string[] {
-  const key = name.toLowerCase();
-  return headers.filter(([n]) => n.toLowerCase() === key).map(([, v]) => v);
-}

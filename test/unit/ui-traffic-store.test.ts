@@ -1,0 +1,173 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { TrafficStore } from '../../renderer/src/model/traffic-store';
+import type { FrameScheduler } from '../../renderer/src/model/frame-scheduler';
+import type { ExchangeSummary } from '../../shared/exchange-types';
+import { visibleRange, scrollToReveal, isAtEnd } from '../../renderer/src/model/windowing';
+import { buildWaterfall } from '../../renderer/src/model/timing-waterfall';
+import { hexDumpLines } from '../../renderer/src/model/hex-dump';
+
+function manualFrames(): FrameScheduler & { run(): void; pending: number } {
+  let queue: Array<() => void> = [];
+  return {
+    request(fn) {
+      queue.push(fn);
+      return () => {
+        queue = queue.filter((f) => f !== fn);
+      };
+    },
+    run() {
+      const q = queue;
+      queue = [];
+      for (const f of q) f();
+    },
+    get pending() {
+      return queue.length;
+    },
+  };
+}
+
+function x(seq: number, over: Partial<ExchangeSummary> = {}): ExchangeSummary {
+  return {
+    id: `e${seq}`,
+    seq,
+    source: 'proxy',
+    state: 'pending',
+    startedAt: 1000 + seq,
+    clientAddress: '127.0.0.1',
+    clientPort: 5000,
+    scheme: 'http',
+    httpVersion: '1.1',
+    method: 'GET',
+    host: 'app.test',
+    url: `/${seq}`,
+    requestSize: 0,
+    responseSize: 0,
+    websocket: false,
+    ...over,
+  };
+}
+
+test('events are applied in one batch per frame, one notification per batch', () => {
+  const frames = manualFrames();
+  const store = new TrafficStore(frames);
+  store.replaceAll([]);
+  let notified = 0;
+  store.subscribe(() => notified++);
+  for (let i = 1; i <= 1000; i++) store.enqueue({ kind: 'upsert', items: [x(i)] });
+  assert.equal(frames.pending, 1, 'a single frame is requested for many events');
+  assert.equal(store.getSnapshot().rows.length, 0, 'nothing applied before the frame');
+  frames.run();
+  assert.equal(notified, 1);
+  assert.equal(store.getSnapshot().rows.length, 1000);
+  assert.deepEqual(store.getSnapshot().rows.slice(0, 3).map((r) => r.id), ['e1', 'e2', 'e3']);
+});
+
+test('updates replace rows in place, never regress to pending, and keep seq order', () => {
+  const frames = manualFrames();
+  const store = new TrafficStore(frames);
+  store.replaceAll([x(1), x(3)]);
+  const before = store.getSnapshot();
+  store.enqueue({ kind: 'upsert', items: [x(3, { state: 'complete', status: 200 })] });
+  store.enqueue({ kind: 'upsert', items: [x(2)] });
+  store.enqueue({ kind: 'upsert', items: [x(3, { state: 'pending' })] });
+  frames.run();
+  const after = store.getSnapshot();
+  assert.notEqual(after, before);
+  assert.equal(before.rows.length, 2, 'the old snapshot is untouched');
+  assert.deepEqual(after.rows.map((r) => [r.id, r.state]), [
+    ['e1', 'pending'],
+    ['e2', 'pending'],
+    ['e3', 'complete'],
+  ]);
+  assert.equal(store.get('e3')?.status, 200);
+  assert.equal(store.get('e2')?.seq, 2);
+});
+
+test('remove and clear-all', () => {
+  const frames = manualFrames();
+  const store = new TrafficStore(frames);
+  store.replaceAll([x(1), x(2), x(3)]);
+  store.enqueue({ kind: 'remove', ids: ['e2'] });
+  frames.run();
+  assert.deepEqual(store.getSnapshot().rows.map((r) => r.id), ['e1', 'e3']);
+  assert.equal(store.get('e3')?.id, 'e3');
+  assert.equal(store.get('e2'), undefined);
+  store.enqueue({ kind: 'remove', ids: [], all: true });
+  store.enqueue({ kind: 'upsert', items: [x(4)] });
+  frames.run();
+  assert.deepEqual(store.getSnapshot().rows.map((r) => r.id), ['e4']);
+});
+
+test('held while a reload is in flight; queued events apply after the loaded list', () => {
+  const frames = manualFrames();
+  const store = new TrafficStore(frames);
+  assert.equal(store.getSnapshot().loading, true);
+  store.hold();
+  store.enqueue({ kind: 'upsert', items: [x(2, { state: 'complete', status: 204 })] });
+  frames.run();
+  assert.equal(store.getSnapshot().rows.length, 0);
+  store.replaceAll([x(1), x(2)]);
+  const s = store.getSnapshot();
+  assert.equal(s.loading, false);
+  assert.deepEqual(s.rows.map((r) => [r.id, r.status]), [
+    ['e1', undefined],
+    ['e2', 204],
+  ]);
+});
+
+test('the row cap drops the oldest', () => {
+  const frames = manualFrames();
+  const store = new TrafficStore(frames, 3);
+  store.replaceAll([x(1), x(2)]);
+  store.enqueue({ kind: 'upsert', items: [x(3), x(4), x(5)] });
+  frames.run();
+  assert.deepEqual(store.getSnapshot().rows.map((r) => r.id), ['e3', 'e4', 'e5']);
+  assert.equal(store.get('e5')?.seq, 5);
+});
+
+test('100k rows: appends stay in order and are indexed', () => {
+  const frames = manualFrames();
+  const store = new TrafficStore(frames);
+  store.replaceAll([]);
+  const batch: ExchangeSummary[] = [];
+  for (let i = 1; i <= 100_000; i++) batch.push(x(i));
+  store.enqueue({ kind: 'upsert', items: batch });
+  frames.run();
+  const rows = store.getSnapshot().rows;
+  assert.equal(rows.length, 100_000);
+  assert.equal(store.get('e99999')?.seq, 99_999);
+});
+
+test('windowing arithmetic', () => {
+  assert.deepEqual(visibleRange(0, 100, 20, 0), { start: 0, end: 0 });
+  assert.deepEqual(visibleRange(0, 100, 20, 1000, 0), { start: 0, end: 6 });
+  assert.deepEqual(visibleRange(2000, 100, 20, 1000, 2), { start: 98, end: 108 });
+  assert.deepEqual(visibleRange(1_000_000, 100, 20, 1000, 2), { start: 997, end: 1000 });
+  assert.equal(scrollToReveal(10, 0, 100, 20), 120);
+  assert.equal(scrollToReveal(2, 100, 100, 20), 40);
+  assert.equal(scrollToReveal(6, 100, 100, 20), null);
+  assert.equal(isAtEnd(880, 100, 1000, 20), true);
+  assert.equal(isAtEnd(500, 100, 1000, 20), false);
+});
+
+test('timing waterfall', () => {
+  const w = buildWaterfall({ received: 1000, upstreamConnected: 1010, responseHeaders: 1050, responseEnd: 1100 });
+  assert.equal(w.totalMs, 100);
+  assert.deepEqual(w.segments.map((s) => [s.phase, s.ms, s.offset, s.length]), [
+    ['connect', 10, 0, 0.1],
+    ['wait', 40, 0.1, 0.4],
+    ['receive', 50, 0.5, 0.5],
+  ]);
+  const reused = buildWaterfall({ received: 5, upstreamConnected: 5, connectionReused: true });
+  assert.equal(reused.totalMs, 0);
+  assert.equal(reused.segments[0]!.label, 'Connection reused');
+  assert.deepEqual(buildWaterfall({ received: 5 }).segments, []);
+});
+
+test('hex dump', () => {
+  const lines = hexDumpLines(new Uint8Array([0x48, 0x69, 0x00, 0xff, ...new Array(14).fill(0x41)]));
+  assert.equal(lines.length, 2);
+  assert.equal(lines[0], '00000000  48 69 00 ff 41 41 41 41  41 41 41 41 41 41 41 41 |Hi..AAAAAAAAAAAA|');
+  assert.match(lines[1]!, /^00000010  41 41 {4}/);
+});

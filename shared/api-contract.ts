@@ -193,6 +193,8 @@ export interface HarImportParams {
 export interface HarImportResult {
   imported: number;
   ids: string[];
+  /** Valid entries that are not HTTP traffic (data:, blob: ...), left out. */
+  skipped: Array<{ index: number; reason: string }>;
 }
 
 // ---------------------------------------------------------------- the method map

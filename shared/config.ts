@@ -166,3 +166,25 @@ export function routeTargets(route: RouteConfig): TargetObject[] {
   const list = route.targets ?? (route.target !== undefined ? [route.target] : []);
   return list.map((t) => (typeof t === 'string' ? { url: t } : t));
 }
+
+/**
+ * One problem found in a config file, as the CLI prints it and the UI shows it:
+ * `config.json:4:18 /routes/1/balance: unknown balance policy "fastest"; use one of …`.
+ */
+export interface ConfigIssue {
+  /** Path of the config file. */
+  file: string;
+  /** 1-based line and column of the offending value (or of the syntax error). */
+  line: number;
+  column: number;
+  /** JSON pointer of the field, e.g. "/routes/1/balance"; "" for the whole document. */
+  field: string;
+  /** Plain-language reason, saying how to fix it where that is known. */
+  reason: string;
+}
+
+/** "config.json:4:18 /routes/1/balance: reason" — one line per issue. */
+export function formatConfigIssue(issue: ConfigIssue): string {
+  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  return issue.field ? `${where} ${issue.field}: ${issue.reason}` : `${where}: ${issue.reason}`;
+}

@@ -59,6 +59,11 @@ export interface BodyCapture {
   captured: string;
   /** True when size exceeds what was captured. */
   truncated: boolean;
+  /**
+   * True when `captured` already has its Content-Encoding removed (e.g. imported
+   * from a HAR, whose content is always decoded); `size` is still the wire size.
+   */
+  contentDecoded?: boolean;
 }
 
 export interface ExchangeTimings {

@@ -1,0 +1,386 @@
+/**
+ * HAR import: validate a whole HAR file (Chromium, Firefox, HTTP Toolkit,
+ * Playwright or Gatehouse), then turn its entries into exchanges. Validation
+ * runs over every entry before anything is built, and any problem throws a
+ * HarImportError naming the entry and the field, so an import is all or nothing.
+ * Pure.
+ */
+import type { RawHeaders } from './http-types';
+import type { BodyCapture, Exchange, WsMessage } from './exchange-types';
+import type { GatehouseEntryExtension } from './har-types';
+import { base64ToBytes, bytesToBase64, utf8Encode } from './base64';
+import { headerValue } from './raw-headers';
+
+/** An exchange as imported, before the recorder gives it an id and sequence number. */
+export type ImportedExchange = Omit<Exchange, 'id' | 'seq'>;
+
+export const HAR_IMPORT_LIMITS = {
+  /** Largest HAR text accepted (characters of JSON). */
+  maxBytes: 200 * 1024 * 1024,
+  /** Most entries in one file. */
+  maxEntries: 100_000,
+} as const;
+
+export class HarImportError extends Error {
+  readonly code = 'har-invalid';
+  readonly status = 400;
+  constructor(
+    message: string,
+    /** e.g. "log.entries[3].request.headers[2].value" */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'HarImportError';
+  }
+}
+
+export interface HarImportOptions {
+  /** Bytes kept per body (longer bodies are truncated and flagged). */
+  bodyCap?: number;
+  maxEntries?: number;
+  /** Bytes kept per WebSocket message. */
+  wsMessageCap?: number;
+}
+
+export interface HarImportOutput {
+  exchanges: ImportedExchange[];
+  /** Entries that are valid HAR but not HTTP (data:, blob:, chrome-extension: ...). */
+  skipped: Array<{ index: number; reason: string }>;
+  creator: string;
+}
+
+/** Parses HAR text, refusing files above the size cap with a clear message. */
+export function parseHarText(text: string, maxBytes: number = HAR_IMPORT_LIMITS.maxBytes): unknown {
+  if (text.length > maxBytes) {
+    throw new HarImportError(`the HAR file is too large (${text.length} bytes; the limit is ${maxBytes} bytes) — export fewer entries`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new HarImportError(`the file is not valid JSON, so it is not a HAR file: ${(e as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------- validation primitives
+
+type Obj = Record<string, unknown>;
+
+function kind(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+class Checker {
+  constructor(private readonly where: string) {}
+  fail(field: string, problem: string): never {
+    throw new HarImportError(`${this.where}: ${field} ${problem}`, field);
+  }
+  obj(v: unknown, field: string): Obj {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(field, `must be an object, got ${kind(v)}`);
+    return v as Obj;
+  }
+  arr(v: unknown, field: string): unknown[] {
+    if (!Array.isArray(v)) this.fail(field, `must be an array, got ${kind(v)}`);
+    return v;
+  }
+  str(v: unknown, field: string): string {
+    if (typeof v !== 'string') this.fail(field, `must be a string, got ${kind(v)}`);
+    return v;
+  }
+  num(v: unknown, field: string): number {
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(field, `must be a number, got ${kind(v)}`);
+    return v;
+  }
+  optStr(v: unknown, field: string): string | undefined {
+    return v === undefined || v === null ? undefined : this.str(v, field);
+  }
+  optNum(v: unknown, field: string): number | undefined {
+    return v === undefined || v === null ? undefined : this.num(v, field);
+  }
+  /** HAR name/value pairs as RawHeaders. */
+  pairs(v: unknown, field: string, optional = false): RawHeaders {
+    if (optional && (v === undefined || v === null)) return [];
+    return this.arr(v, field).map((h, i) => {
+      const o = this.obj(h, `${field}[${i}]`);
+      return [this.str(o.name, `${field}[${i}].name`), this.str(o.value, `${field}[${i}].value`)];
+    });
+  }
+  raw(v: unknown, field: string): RawHeaders | undefined {
+    if (v === undefined || v === null) return undefined;
+    return this.arr(v, field).map((h, i) => {
+      const p = this.arr(h, `${field}[${i}]`);
+      if (p.length !== 2) this.fail(`${field}[${i}]`, `must be a [name, value] pair`);
+      return [this.str(p[0], `${field}[${i}][0]`), this.str(p[1], `${field}[${i}][1]`)];
+    });
+  }
+  bytes(text: string, encoding: string | undefined, field: string): Uint8Array {
+    if (encoding === undefined || encoding === '') return utf8Encode(text);
+    if (encoding.toLowerCase() !== 'base64') this.fail(field, `has an unknown encoding "${encoding}" (only base64 is defined)`);
+    try {
+      return base64ToBytes(text);
+    } catch (e) {
+      this.fail(`${field}.text`, `is not valid base64 (${(e as Error).message})`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- mapping helpers
+
+function httpVersionOf(v: string | undefined): Exchange['httpVersion'] {
+  const s = (v ?? '').toLowerCase();
+  if (s === 'h2' || s.startsWith('http/2') || s === 'h3' || s.startsWith('http/3')) return '2';
+  if (s === 'http/1.0') return '1.0';
+  return '1.1';
+}
+
+function capture(bytes: Uint8Array, size: number, cap: number, contentDecoded: boolean): BodyCapture {
+  const kept = bytes.length > cap ? bytes.subarray(0, cap) : bytes;
+  const out: BodyCapture = { size: Math.max(size, bytes.length), captured: bytesToBase64(kept), truncated: kept.length < Math.max(size, bytes.length) };
+  if (contentDecoded) out.contentDecoded = true;
+  return out;
+}
+
+const URL_RE = /^(https?|wss?):\/\/([^/?#]+)([^#]*)/i;
+
+function nonNeg(n: number | undefined): number {
+  return n !== undefined && n > 0 ? n : 0;
+}
+
+/** Everything about one entry, validated. Built objects only; nothing is recorded here. */
+function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>, creator: string): ImportedExchange | { skip: string } {
+  const base: Checker = new Checker(`HAR entry ${index}`);
+  const entry = base.obj(e, `log.entries[${index}]`);
+  const req = base.obj(entry.request, 'request');
+  const rawUrl = base.str(req.url, 'request.url');
+  const method = base.str(req.method, 'request.method');
+  const c: Checker = new Checker(`HAR entry ${index} (${method} ${rawUrl.length > 80 ? `${rawUrl.slice(0, 80)}…` : rawUrl})`);
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) c.fail('request.method', `is not an HTTP method: "${method}"`);
+  const started = c.str(entry.startedDateTime, 'startedDateTime');
+  const startedAt = Date.parse(started);
+  if (Number.isNaN(startedAt)) c.fail('startedDateTime', `is not an ISO 8601 date: "${started}"`);
+  const time = c.optNum(entry.time, 'time') ?? 0;
+  const res = c.obj(entry.response, 'response');
+  const status = c.num(res.status, 'response.status');
+  if (!Number.isInteger(status) || status < 0 || status > 999) c.fail('response.status', `must be an integer status code, got ${status}`);
+  const reqHeaders = c.pairs(req.headers, 'request.headers');
+  const resHeaders = c.pairs(res.headers, 'response.headers');
+  c.pairs(req.queryString, 'request.queryString', true);
+  const reqHttpVersion = c.optStr(req.httpVersion, 'request.httpVersion');
+
+  // request body
+  let reqBody: Uint8Array = new Uint8Array(0);
+  if (req.postData !== undefined && req.postData !== null) {
+    const pd = c.obj(req.postData, 'request.postData');
+    const text = c.optStr(pd.text, 'request.postData.text');
+    const enc = c.optStr(pd.encoding, 'request.postData.encoding');
+    if (text !== undefined) reqBody = c.bytes(text, enc, 'request.postData');
+    else if (pd.params !== undefined) {
+      const params = c.arr(pd.params, 'request.postData.params').map((p, i) => {
+        const o = c.obj(p, `request.postData.params[${i}]`);
+        return `${encodeURIComponent(c.str(o.name, `request.postData.params[${i}].name`))}=${encodeURIComponent(c.optStr(o.value, `request.postData.params[${i}].value`) ?? '')}`;
+      });
+      reqBody = utf8Encode(params.join('&'));
+    }
+  }
+  const reqBodySize = c.optNum(req.bodySize, 'request.bodySize') ?? -1;
+
+  // response body
+  const content = c.obj(res.content, 'response.content');
+  const contentSize = c.optNum(content.size, 'response.content.size') ?? -1;
+  const contentText = c.optStr(content.text, 'response.content.text');
+  const contentEnc = c.optStr(content.encoding, 'response.content.encoding');
+  const resBody = contentText !== undefined ? c.bytes(contentText, contentEnc, 'response.content') : new Uint8Array(0);
+  const resBodySize = c.optNum(res.bodySize, 'response.bodySize') ?? -1;
+
+  // timings
+  const timings = entry.timings === undefined || entry.timings === null ? {} : c.obj(entry.timings, 'timings');
+  const tnum = (k: string) => c.optNum(timings[k], `timings.${k}`);
+  const blocked = tnum('blocked');
+  const dns = tnum('dns');
+  const connect = tnum('connect');
+  const ssl = tnum('ssl');
+  const send = tnum('send');
+  const wait = tnum('wait');
+  const receive = tnum('receive');
+
+  // Gatehouse's own extension (validated when present)
+  let ext: GatehouseEntryExtension = {};
+  if (entry._gatehouse !== undefined && entry._gatehouse !== null) {
+    const g = c.obj(entry._gatehouse, '_gatehouse');
+    ext = {
+      clientRequestHeaders: c.raw(g.clientRequestHeaders, '_gatehouse.clientRequestHeaders'),
+      forwardedRequestHeaders: c.raw(g.forwardedRequestHeaders, '_gatehouse.forwardedRequestHeaders'),
+      upstreamResponseHeaders: c.raw(g.upstreamResponseHeaders, '_gatehouse.upstreamResponseHeaders'),
+      clientResponseHeaders: c.raw(g.clientResponseHeaders, '_gatehouse.clientResponseHeaders'),
+      routeId: c.optStr(g.routeId, '_gatehouse.routeId'),
+      target: c.optStr(g.target, '_gatehouse.target'),
+      clientAddress: c.optStr(g.clientAddress, '_gatehouse.clientAddress'),
+      clientPort: c.optNum(g.clientPort, '_gatehouse.clientPort'),
+      forwardedMethod: c.optStr(g.forwardedMethod, '_gatehouse.forwardedMethod'),
+      forwardedPath: c.optStr(g.forwardedPath, '_gatehouse.forwardedPath'),
+      upstreamStatus: c.optNum(g.upstreamStatus, '_gatehouse.upstreamStatus'),
+      requestBodySize: c.optNum(g.requestBodySize, '_gatehouse.requestBodySize'),
+      requestBodyTruncated: g.requestBodyTruncated === true,
+      responseBodyTruncated: g.responseBodyTruncated === true,
+      id: c.optStr(g.id, '_gatehouse.id'),
+      notes: g.notes === undefined ? undefined : c.arr(g.notes, '_gatehouse.notes').map((n, i) => c.str(n, `_gatehouse.notes[${i}]`)),
+    };
+    if (g.tls !== undefined && g.tls !== null) {
+      const t = c.obj(g.tls, '_gatehouse.tls');
+      ext.tls = {};
+      for (const k of ['sni', 'alpn', 'version', 'cipher'] as const) {
+        const v = c.optStr(t[k], `_gatehouse.tls.${k}`);
+        if (v !== undefined) ext.tls[k] = v;
+      }
+    }
+    if (g.error !== undefined && g.error !== null) {
+      const er = c.obj(g.error, '_gatehouse.error');
+      ext.error = { code: c.str(er.code, '_gatehouse.error.code'), message: c.str(er.message, '_gatehouse.error.message') };
+    }
+  }
+
+  // WebSocket messages (Chromium's and HTTP Toolkit's _webSocketMessages)
+  let wsMessages: WsMessage[] | undefined;
+  if (entry._webSocketMessages !== undefined && entry._webSocketMessages !== null) {
+    wsMessages = c.arr(entry._webSocketMessages, '_webSocketMessages').map((m, i) => {
+      const f = `_webSocketMessages[${i}]`;
+      const o = c.obj(m, f);
+      const type = c.str(o.type, `${f}.type`);
+      if (type !== 'send' && type !== 'receive') c.fail(`${f}.type`, `must be "send" or "receive", got "${type}"`);
+      const opcode = c.num(o.opcode, `${f}.opcode`);
+      const data = c.str(o.data, `${f}.data`);
+      const t = c.num(o.time, `${f}.time`);
+      let bytes: Uint8Array;
+      if (opcode === 1) bytes = utf8Encode(data);
+      else {
+        try {
+          bytes = base64ToBytes(data);
+        } catch {
+          bytes = utf8Encode(data);
+        }
+      }
+      const kept = bytes.length > opts.wsMessageCap ? bytes.subarray(0, opts.wsMessageCap) : bytes;
+      return {
+        direction: type === 'send' ? 'client-to-upstream' : 'upstream-to-client',
+        opcode,
+        size: bytes.length,
+        // Chromium writes seconds since the epoch; milliseconds are accepted too.
+        time: t < 1e11 ? t * 1000 : t,
+        data: bytesToBase64(kept),
+        truncated: kept.length < bytes.length,
+      } satisfies WsMessage;
+    });
+  }
+
+  // Only now: is it HTTP at all?
+  const m = URL_RE.exec(rawUrl);
+  if (!m) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(rawUrl)) return { skip: `${rawUrl.split(':')[0]}: URLs are not HTTP traffic` };
+    c.fail('request.url', `is not an absolute http(s) URL: "${rawUrl}"`);
+  }
+  const scheme = m[1]!.toLowerCase();
+  const host = m[2]!;
+  const path = m[3] === '' ? '/' : m[3]!.startsWith('?') ? `/${m[3]}` : m[3]!;
+  const websocket = scheme.startsWith('ws') || wsMessages !== undefined || (status === 101 && /websocket/i.test(headerValue(reqHeaders, 'upgrade') ?? ''));
+
+  const clientRequest = ext.clientRequestHeaders ?? reqHeaders;
+  const clientResponse = ext.clientResponseHeaders ?? resHeaders;
+  const responseDecodedByHar = contentText !== undefined && resBody.length > 0;
+  const requestBody = capture(reqBody, ext.requestBodySize ?? (reqBodySize >= 0 ? reqBodySize : reqBody.length), opts.bodyCap, false);
+  if (ext.requestBodyTruncated) requestBody.truncated = true;
+  const wireSize = resBodySize >= 0 ? resBodySize : contentSize >= 0 ? contentSize : resBody.length;
+  const responseBody = capture(resBody, contentText === undefined ? Math.max(wireSize, 0) : resBody.length, opts.bodyCap, responseDecodedByHar);
+  if (ext.responseBodyTruncated) responseBody.truncated = true;
+  if (contentText === undefined && wireSize > 0) responseBody.truncated = true;
+  responseBody.size = Math.max(responseBody.size, wireSize, 0);
+  if (responseDecodedByHar && responseBody.size < resBody.length) responseBody.size = resBody.length;
+
+  const received = startedAt;
+  const connectedAfter = nonNeg(blocked) + nonNeg(dns) + nonNeg(connect);
+  const headersAfter = connectedAfter + nonNeg(send) + nonNeg(wait);
+  const endAfter = Math.max(headersAfter + nonNeg(receive), time > 0 ? time : 0);
+  const failed = status === 0 || ext.error !== undefined;
+
+  const notes = [...(ext.notes ?? [])];
+  const note = `imported from a HAR file made by ${creator}${ext.id ? ` (was ${ext.id})` : ''}`;
+  if (!notes.includes(note)) notes.push(note);
+  if (contentText === undefined && wireSize > 0) notes.push('the HAR file did not include the response body');
+
+  const x: ImportedExchange = {
+    source: 'import',
+    state: failed ? 'error' : 'complete',
+    startedAt,
+    endedAt: startedAt + endAfter,
+    clientAddress: ext.clientAddress ?? '',
+    clientPort: ext.clientPort ?? 0,
+    scheme: scheme === 'https' || scheme === 'wss' ? 'https' : 'http',
+    httpVersion: httpVersionOf(reqHttpVersion),
+    method,
+    host,
+    url: path,
+    requestSize: requestBody.size,
+    responseSize: responseBody.size,
+    websocket,
+    headers: { clientRequest, clientResponse },
+    requestBody,
+    responseBody,
+    timings: {
+      received,
+      upstreamConnected: received + connectedAfter,
+      responseHeaders: received + headersAfter,
+      responseEnd: received + endAfter,
+    },
+    notes,
+  };
+  if (status > 0) x.status = status;
+  const ct = headerValue(clientResponse, 'content-type') ?? c.optStr(content.mimeType, 'response.content.mimeType');
+  if (ct) x.contentType = ct;
+  if (ext.routeId !== undefined) x.routeId = ext.routeId;
+  if (ext.target !== undefined) x.target = ext.target;
+  if (ext.tls) x.tls = ext.tls;
+  if (ext.forwardedMethod !== undefined) x.forwardedMethod = ext.forwardedMethod;
+  if (ext.forwardedPath !== undefined) x.forwardedPath = ext.forwardedPath;
+  if (ext.forwardedRequestHeaders) x.headers.forwardedRequest = ext.forwardedRequestHeaders;
+  if (ext.upstreamResponseHeaders) x.headers.upstreamResponse = ext.upstreamResponseHeaders;
+  if (ext.upstreamStatus !== undefined) x.upstreamStatus = ext.upstreamStatus;
+  if (ext.error) {
+    x.error = ext.error;
+    x.errorCode = ext.error.code;
+  } else if (failed) {
+    const msg = typeof (res as Obj)._error === 'string' ? ((res as Obj)._error as string) : 'the request got no response';
+    x.error = { code: 'no-response', message: msg };
+    x.errorCode = 'no-response';
+  }
+  if (wsMessages) {
+    x.wsMessages = wsMessages;
+    x.wsMessageCount = wsMessages.length;
+  }
+  return x;
+}
+
+/** Validates the whole HAR and converts it; throws HarImportError (nothing partial) on the first problem. */
+export function harToExchanges(input: unknown, options: HarImportOptions = {}): HarImportOutput {
+  const opts: Required<HarImportOptions> = {
+    bodyCap: options.bodyCap ?? 1024 * 1024,
+    maxEntries: options.maxEntries ?? HAR_IMPORT_LIMITS.maxEntries,
+    wsMessageCap: options.wsMessageCap ?? 16 * 1024,
+  };
+  const doc = typeof input === 'string' ? parseHarText(input) : input;
+  const top: Checker = new Checker('HAR file');
+  const root = top.obj(doc, '(top level)');
+  const log = top.obj(root.log, 'log');
+  top.str(log.version, 'log.version');
+  const creatorObj = log.creator === undefined ? {} : top.obj(log.creator, 'log.creator');
+  const creator = `${typeof creatorObj.name === 'string' ? creatorObj.name : 'an unknown tool'}${typeof creatorObj.version === 'string' ? ` ${creatorObj.version}` : ''}`;
+  const entries = top.arr(log.entries, 'log.entries');
+  if (entries.length > opts.maxEntries) {
+    throw new HarImportError(`the HAR file has ${entries.length} entries; at most ${opts.maxEntries} can be imported at once`, 'log.entries');
+  }
+  const exchanges: ImportedExchange[] = [];
+  const skipped: Array<{ index: number; reason: string }> = [];
+  entries.forEach((e, i) => {
+    const r = importEntry(e, i, opts, creator);
+    if ('skip' in r) skipped.push({ index: i, reason: r.skip });
+    else exchanges.push(r);
+  });
+  return { exchanges, skipped, creator };
+}

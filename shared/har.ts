@@ -1,0 +1,326 @@
+/**
+ * HAR 1.2 export of recorded exchanges. Pure, so the renderer can export too.
+ *
+ * The HAR shows the client-facing request and response (what a browser's
+ * devtools would show); what the proxy did (forwarded headers, upstream status,
+ * target, TLS) goes into the `_gatehouse` extension of each entry.
+ *
+ * HAR content is decoded (no Content-Encoding). The engine passes decoded
+ * response bytes (it has zlib); without them the wire bytes are exported and the
+ * content gets a comment saying so.
+ */
+import type { RawHeaders } from './http-types';
+import type { Exchange, WsMessage } from './exchange-types';
+import type {
+  GatehouseEntryExtension,
+  Har,
+  HarCookie,
+  HarEntry,
+  HarNameValue,
+  HarPostData,
+  HarRequest,
+  HarResponse,
+  HarTimings,
+  HarWsMessage,
+} from './har-types';
+import { base64ToBytes, bytesToBase64, utf8DecodeStrict } from './base64';
+import { headerValue, headerValues } from './raw-headers';
+import { statusText } from './status-text';
+
+export const HAR_VERSION = '1.2';
+export const REDACTED = '[redacted]';
+
+export interface HarExportItem {
+  exchange: Exchange;
+  /**
+   * The response body with its Content-Encoding removed, when the exporter could
+   * decode it. `undefined` means: use the captured bytes as they are.
+   */
+  decodedResponseBody?: Uint8Array;
+}
+
+export interface HarExportOptions {
+  redact?: boolean;
+  creatorVersion?: string;
+}
+
+export function harHttpVersion(v: Exchange['httpVersion']): string {
+  return v === '2' ? 'HTTP/2' : `HTTP/${v}`;
+}
+
+function pairs(headers: RawHeaders): HarNameValue[] {
+  return headers.map(([name, value]) => ({ name, value }));
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+export function queryStringOf(url: string): HarNameValue[] {
+  const q = url.indexOf('?');
+  if (q < 0) return [];
+  const query = url.slice(q + 1).split('#')[0]!;
+  if (query === '') return [];
+  return query.split('&').map((part) => {
+    const eq = part.indexOf('=');
+    return eq < 0 ? { name: safeDecode(part), value: '' } : { name: safeDecode(part.slice(0, eq)), value: safeDecode(part.slice(eq + 1)) };
+  });
+}
+
+export function requestCookiesOf(headers: RawHeaders): HarCookie[] {
+  return headerValues(headers, 'cookie').flatMap((line) =>
+    line
+      .split(';')
+      .map((c) => c.trim())
+      .filter((c) => c !== '')
+      .map((c) => {
+        const eq = c.indexOf('=');
+        return eq < 0 ? { name: '', value: c } : { name: c.slice(0, eq).trim(), value: c.slice(eq + 1).trim() };
+      }),
+  );
+}
+
+export function responseCookiesOf(headers: RawHeaders): HarCookie[] {
+  return headerValues(headers, 'set-cookie').map((line) => {
+    const [first = '', ...attrs] = line.split(';');
+    const eq = first.indexOf('=');
+    const cookie: HarCookie = eq < 0 ? { name: '', value: first.trim() } : { name: first.slice(0, eq).trim(), value: first.slice(eq + 1).trim() };
+    for (const attr of attrs) {
+      const aeq = attr.indexOf('=');
+      const key = (aeq < 0 ? attr : attr.slice(0, aeq)).trim().toLowerCase();
+      const val = aeq < 0 ? '' : attr.slice(aeq + 1).trim();
+      if (key === 'path') cookie.path = val;
+      else if (key === 'domain') cookie.domain = val;
+      else if (key === 'expires') {
+        const t = Date.parse(val);
+        if (!Number.isNaN(t)) cookie.expires = new Date(t).toISOString();
+      } else if (key === 'httponly') cookie.httpOnly = true;
+      else if (key === 'secure') cookie.secure = true;
+      else if (key === 'samesite') cookie.sameSite = val;
+    }
+    return cookie;
+  });
+}
+
+/** Body bytes as HAR text: UTF-8 text when it is valid UTF-8, otherwise base64 with encoding "base64". */
+export function harText(bytes: Uint8Array): { text: string; encoding?: 'base64' } {
+  const text = utf8DecodeStrict(bytes);
+  return text !== undefined ? { text } : { text: bytesToBase64(bytes), encoding: 'base64' };
+}
+
+export function absoluteUrlOf(x: Pick<Exchange, 'scheme' | 'host' | 'url'>): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(x.url) ? x.url : `${x.scheme}://${x.host}${x.url.startsWith('/') ? '' : '/'}${x.url}`;
+}
+
+function nonNegative(n: number | undefined): number {
+  return n === undefined || !Number.isFinite(n) || n < 0 ? 0 : n;
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+export function harTimingsOf(x: Exchange): { timings: HarTimings; time: number } {
+  const t = x.timings;
+  const start = t.received;
+  const connected = t.upstreamConnected;
+  const headers = t.responseHeaders;
+  const end = t.responseEnd ?? x.endedAt;
+  const connect = connected !== undefined && !t.connectionReused ? round3(nonNegative(connected - start)) : -1;
+  const blocked = connected !== undefined && t.connectionReused ? round3(nonNegative(connected - start)) : -1;
+  const waitFrom = connected ?? start;
+  const wait = headers !== undefined ? round3(nonNegative(headers - waitFrom)) : 0;
+  const receive = headers !== undefined && end !== undefined ? round3(nonNegative(end - headers)) : 0;
+  const timings: HarTimings = { blocked, dns: -1, connect, send: 0, wait, receive, ssl: -1 };
+  const time = round3(Math.max(0, blocked) + Math.max(0, connect) + wait + receive);
+  return { timings, time };
+}
+
+function wsMessagesOf(messages: readonly WsMessage[]): HarWsMessage[] {
+  return messages.map((m) => {
+    const bytes = base64ToBytes(m.data);
+    const text = m.opcode === 1 ? utf8DecodeStrict(bytes) : undefined;
+    return {
+      type: m.direction === 'client-to-upstream' ? 'send' : 'receive',
+      time: m.time / 1000,
+      opcode: m.opcode,
+      data: text ?? bytesToBase64(bytes),
+    };
+  });
+}
+
+function serverIpOf(target: string | undefined): string | undefined {
+  if (!target) return undefined;
+  const m = /^[a-z]+:\/\/(\[[^\]]+\]|[^/:]+)/i.exec(target);
+  if (!m) return undefined;
+  const host = m[1]!.replace(/^\[|\]$/g, '');
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':') ? host : undefined;
+}
+
+export function harEntryOf(item: HarExportItem): HarEntry {
+  const x = item.exchange;
+  const version = harHttpVersion(x.httpVersion);
+  const reqHeaders = x.headers.clientRequest;
+  const resHeaders = x.headers.clientResponse ?? [];
+  const request: HarRequest = {
+    method: x.method,
+    url: absoluteUrlOf(x),
+    httpVersion: version,
+    cookies: requestCookiesOf(reqHeaders),
+    headers: pairs(reqHeaders),
+    queryString: queryStringOf(x.url),
+    headersSize: -1,
+    bodySize: x.requestBody.size,
+  };
+  if (x.requestBody.size > 0 || x.requestBody.captured !== '') {
+    const postData: HarPostData = { mimeType: headerValue(reqHeaders, 'content-type') ?? '', ...harText(base64ToBytes(x.requestBody.captured)) };
+    request.postData = postData;
+  }
+
+  const captured = base64ToBytes(x.responseBody.captured);
+  const decoded = x.responseBody.contentDecoded ? captured : item.decodedResponseBody;
+  const body = decoded ?? captured;
+  const contentEncoding = headerValue(resHeaders, 'content-encoding');
+  const response: HarResponse = {
+    status: x.status ?? 0,
+    statusText: statusText(x.status),
+    httpVersion: version,
+    cookies: responseCookiesOf(resHeaders),
+    headers: pairs(resHeaders),
+    content: {
+      size: x.responseBody.truncated ? Math.max(body.length, x.responseBody.size) : body.length,
+      mimeType: headerValue(resHeaders, 'content-type') ?? '',
+      ...(body.length > 0 ? harText(body) : {}),
+    },
+    redirectURL: headerValue(resHeaders, 'location') ?? '',
+    headersSize: -1,
+    bodySize: x.responseBody.size,
+  };
+  if (decoded === undefined && contentEncoding && !/^\s*identity\s*$/i.test(contentEncoding) && body.length > 0) {
+    response.content.comment = `content is still ${contentEncoding}-encoded (could not decode)`;
+  }
+  const { timings, time } = harTimingsOf(x);
+
+  const ext: GatehouseEntryExtension = {
+    id: x.id,
+    clientAddress: x.clientAddress,
+    clientPort: x.clientPort,
+    clientRequestHeaders: reqHeaders,
+    requestBodySize: x.requestBody.size,
+    requestBodyTruncated: x.requestBody.truncated,
+    responseBodyTruncated: x.responseBody.truncated,
+  };
+  if (x.routeId !== undefined) ext.routeId = x.routeId;
+  if (x.target !== undefined) ext.target = x.target;
+  if (x.tls) ext.tls = x.tls;
+  if (x.forwardedMethod !== undefined) ext.forwardedMethod = x.forwardedMethod;
+  if (x.forwardedPath !== undefined) ext.forwardedPath = x.forwardedPath;
+  if (x.headers.forwardedRequest) ext.forwardedRequestHeaders = x.headers.forwardedRequest;
+  if (x.headers.upstreamResponse) ext.upstreamResponseHeaders = x.headers.upstreamResponse;
+  if (x.headers.clientResponse) ext.clientResponseHeaders = x.headers.clientResponse;
+  if (x.upstreamStatus !== undefined) ext.upstreamStatus = x.upstreamStatus;
+  if (x.error) ext.error = { code: x.error.code, message: x.error.message };
+  if (x.replayOf !== undefined) ext.replayOf = x.replayOf;
+  if (x.notes.length > 0) ext.notes = [...x.notes];
+
+  const entry: HarEntry = {
+    startedDateTime: new Date(x.startedAt).toISOString(),
+    time,
+    request,
+    response,
+    cache: {},
+    timings,
+    _gatehouse: ext,
+  };
+  const ip = serverIpOf(x.target);
+  if (ip) entry.serverIPAddress = ip;
+  if (x.wsMessages && x.wsMessages.length > 0) entry._webSocketMessages = wsMessagesOf(x.wsMessages);
+  if (x.error) entry.comment = `${x.error.code}: ${x.error.message}`;
+  return entry;
+}
+
+export function toHar(items: readonly HarExportItem[], options: HarExportOptions = {}): Har {
+  const har: Har = {
+    log: {
+      version: HAR_VERSION,
+      creator: { name: 'Gatehouse', version: options.creatorVersion ?? '0' },
+      pages: [],
+      entries: items.map(harEntryOf),
+    },
+  };
+  return options.redact ? redactHar(har) : har;
+}
+
+// ---------------------------------------------------------------- redaction
+
+const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+
+/** Masks a secret header value, keeping what is not secret (auth scheme, cookie names, Set-Cookie attributes). */
+export function redactHeaderValue(name: string, value: string): string {
+  const n = name.toLowerCase();
+  if (n === 'authorization' || n === 'proxy-authorization') {
+    const m = /^(\S+)\s+\S/.exec(value);
+    return m ? `${m[1]} ${REDACTED}` : REDACTED;
+  }
+  if (n === 'cookie') {
+    return value
+      .split(';')
+      .map((c) => {
+        const eq = c.indexOf('=');
+        return eq < 0 ? ` ${REDACTED}` : `${c.slice(0, eq + 1)}${REDACTED}`;
+      })
+      .join(';')
+      .trim();
+  }
+  if (n === 'set-cookie') {
+    const semi = value.indexOf(';');
+    const first = semi < 0 ? value : value.slice(0, semi);
+    const rest = semi < 0 ? '' : value.slice(semi);
+    const eq = first.indexOf('=');
+    return (eq < 0 ? REDACTED : `${first.slice(0, eq + 1)}${REDACTED}`) + rest;
+  }
+  return value;
+}
+
+function redactRaw(headers: RawHeaders | undefined): RawHeaders | undefined {
+  return headers?.map(([k, v]) => [k, SECRET_HEADERS.includes(k.toLowerCase()) ? redactHeaderValue(k, v) : v]);
+}
+
+function redactPairs(headers: HarNameValue[]): HarNameValue[] {
+  return headers.map((h) => (SECRET_HEADERS.includes(h.name.toLowerCase()) ? { ...h, value: redactHeaderValue(h.name, h.value) } : h));
+}
+
+function redactCookies(cookies: HarCookie[]): HarCookie[] {
+  return cookies.map((c) => ({ ...c, value: REDACTED }));
+}
+
+/** A copy of the HAR with Authorization, Proxy-Authorization, Cookie and Set-Cookie values masked. */
+export function redactHar(har: Har): Har {
+  return {
+    ...har,
+    log: {
+      ...har.log,
+      entries: har.log.entries.map((e) => {
+        const out: HarEntry = {
+          ...e,
+          request: { ...e.request, headers: redactPairs(e.request.headers), cookies: redactCookies(e.request.cookies) },
+          response: { ...e.response, headers: redactPairs(e.response.headers), cookies: redactCookies(e.response.cookies) },
+        };
+        if (e._gatehouse) {
+          const g: GatehouseEntryExtension = { ...e._gatehouse, redacted: true };
+          const keys = ['clientRequestHeaders', 'forwardedRequestHeaders', 'upstreamResponseHeaders', 'clientResponseHeaders'] as const;
+          for (const k of keys) {
+            const r = redactRaw(g[k]);
+            if (r) g[k] = r;
+          }
+          out._gatehouse = g;
+        }
+        return out;
+      }),
+    },
+  };
+}

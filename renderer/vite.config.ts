@@ -1,22 +1,3 @@
-import { defineConfig } from 'vite';
-
-// The renderer is served from file:// inside Electron and from the control
-// server in a browser, so every asset URL is relative (base './').
-// Vite 8 transforms TSX with oxc; no React plugin is needed for a build.
-export default defineConfig({
-  root: import.meta.dirname,
-  base: './',
-  publicDir: false,
-  oxc: { jsx: { runtime: 'automatic' } },
-  build: {
-    outDir: '../dist/renderer',
-    emptyOutDir: true,
-    target: 'es2022',
-    sourcemap: true,
-    chunkSizeWarningLimit: 1024,
-    // No inline scripts or data: modules anywhere: the CSP forbids them.
-    assetsInlineLimit: 0,
-    modulePreload: { polyfill: false },
-  },
-  server: { strictPort: true },
-});
+// The project's package.json is CommonJS and the build script names this file,
+// so it is a CommonJS shim; the real config is ESM in vite.config.mts.
+module.exports = require('./vite.config.mts').default;

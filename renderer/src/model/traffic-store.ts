@@ -126,7 +126,6 @@ export class TrafficStore {
     this.cancelFrame?.();
     this.cancelFrame = null;
     this.queue = [];
-    this.subscribers.clear();
   }
 
   private schedule(): void {

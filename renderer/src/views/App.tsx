@@ -1,0 +1,90 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { CodedError } from '../../../shared/http-types';
+import { animationFrameScheduler } from '../model/frame-scheduler';
+import { DEFAULT_ROW_CAP, TrafficStore } from '../model/traffic-store';
+import { syncTraffic } from '../model/traffic-sync';
+import { CaView } from './ca/CaView';
+import { useClient, useConnected, useEvent, useQuery } from './client-context';
+import { RoutesView } from './routes/RoutesView';
+import { TrafficView } from './traffic/TrafficView';
+import { useHashRoute } from './use-hash-route';
+
+const TABS = [
+  { id: 'routes', label: 'Routes' },
+  { id: 'traffic', label: 'Traffic' },
+  { id: 'ca', label: 'HTTPS & trust' },
+] as const;
+
+export function App() {
+  const client = useClient();
+  const connected = useConnected();
+  const [route, go] = useHashRoute();
+  const tab = TABS.some((t) => t.id === route[0]) ? route[0]! : 'routes';
+  const info = useQuery('instance.info', {});
+  const routes = useQuery('routes.list', {});
+  useEvent('routes.changed', (list) => routes.set(list));
+  const [configError, setConfigError] = useState<{ path?: string; error: CodedError } | null>(null);
+  useEvent('config.error', setConfigError);
+  useEvent('routes.changed', () => setConfigError(null));
+  const [syncError, setSyncError] = useState<Error | null>(null);
+
+  const store = useMemo(() => new TrafficStore(animationFrameScheduler(), DEFAULT_ROW_CAP), []);
+  useEffect(() => {
+    const stop = syncTraffic(client, store, DEFAULT_ROW_CAP, setSyncError);
+    return () => {
+      stop();
+      store.dispose();
+    };
+  }, [client, store]);
+
+  useEffect(() => {
+    document.title = tab === 'traffic' ? 'Gatehouse — Traffic' : tab === 'ca' ? 'Gatehouse — HTTPS' : 'Gatehouse — Routes';
+  }, [tab]);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Gatehouse
+        </span>
+        <nav className="tabs" role="tablist" aria-label="Views">
+          {TABS.map((t) => (
+            <button key={t.id} role="tab" className="tab" aria-selected={tab === t.id} onClick={() => go([t.id])}>
+              {t.label}
+            </button>
+          ))}
+        </nav>
+        <span className="spacer" />
+        {info.data ? (
+          <span className="conn mono" title={info.data.configPath}>
+            {info.data.httpPort ? `http :${info.data.httpPort}` : ''} {info.data.httpsPort ? `https :${info.data.httpsPort}` : ''}
+          </span>
+        ) : null}
+        <span className="conn" role="status">
+          <span className={`dot ${connected ? 'up' : 'down'}`} />
+          {connected ? 'Connected' : 'Reconnecting…'}
+        </span>
+      </header>
+      {configError ? (
+        <div className="banner bad" role="alert">
+          <strong>Config file not applied:</strong> {configError.error.message}
+          {configError.path ? <span className="mono faint">{configError.path}</span> : null}
+          <span className="muted">The last good config stays in effect.</span>
+        </div>
+      ) : null}
+      {syncError ? (
+        <div className="banner" role="alert">
+          Could not load the traffic list: {syncError.message}
+        </div>
+      ) : null}
+      <main className="main">
+        {tab === 'routes' ? <RoutesView info={info.data} /> : null}
+        {tab === 'traffic' ? (
+          <TrafficView store={store} routes={routes.data ?? []} openId={route[1] ?? null} onOpen={(id) => go(id ? ['traffic', id] : ['traffic'])} />
+        ) : null}
+        {tab === 'ca' ? <CaView /> : null}
+      </main>
+    </div>
+  );
+}

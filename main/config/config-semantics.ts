@@ -1,0 +1,94 @@
+import * as net from 'node:net';
+import { routeId } from '../../shared/config';
+import { parseTarget } from '../engine/target';
+import type { SchemaIssue } from './schema-issues';
+
+/**
+ * Checks the schema cannot express: target URLs that really parse (and name a
+ * port), one route per host + path, listen addresses and trusted-proxy CIDRs
+ * that are addresses, distinct HTTP/HTTPS ports. Defensive about types, so it
+ * can run on a config that also has schema errors.
+ */
+export function semanticIssues(value: unknown): SchemaIssue[] {
+  if (!isObject(value)) return [];
+  const out: SchemaIssue[] = [];
+  if (Array.isArray(value.routes)) checkRoutes(value.routes, out);
+  if (Array.isArray(value.listen)) {
+    value.listen.forEach((addr, i) => {
+      if (typeof addr === 'string' && net.isIP(addr) === 0) {
+        out.push(issue(`/listen/${i}`, `"${addr}" is not an IP address; use 127.0.0.1, ::1, or 0.0.0.0 / :: for every interface`));
+      }
+    });
+  }
+  if (Array.isArray(value.trustedProxies)) {
+    value.trustedProxies.forEach((entry, i) => {
+      if (typeof entry === 'string' && !isAddressOrCidr(entry)) {
+        out.push(issue(`/trustedProxies/${i}`, `"${entry}" is not an IP address or CIDR; use e.g. "127.0.0.1", "10.0.0.0/8" or "::1"`));
+      }
+    });
+  }
+  const { httpPort, httpsPort } = value;
+  if (typeof httpPort === 'number' && httpPort !== 0 && httpPort === httpsPort) {
+    out.push(issue('/httpsPort', `HTTP and HTTPS cannot share port ${httpPort}; pick another httpsPort`));
+  }
+  return out;
+}
+
+function checkRoutes(routes: unknown[], out: SchemaIssue[]): void {
+  const seen = new Map<string, number>();
+  routes.forEach((route, i) => {
+    if (!isObject(route)) return;
+    const base = `/routes/${i}`;
+    if (typeof route.path === 'string' && /[?#\s]/.test(route.path)) {
+      out.push(issue(`${base}/path`, 'a route path is a plain prefix such as "/api": no "?", "#" or spaces'));
+    }
+    if (route.target !== undefined) checkTarget(route.target, `${base}/target`, out);
+    if (Array.isArray(route.targets)) route.targets.forEach((t, j) => checkTarget(t, `${base}/targets/${j}`, out));
+    if (typeof route.host === 'string' && (route.path === undefined || typeof route.path === 'string')) {
+      const id = routeId({ host: route.host, path: route.path });
+      const first = seen.get(id);
+      if (first === undefined) seen.set(id, i);
+      else out.push(issue(base, `route "${id}" is already defined at /routes/${first}; remove one, or give one a different "path"`));
+    }
+  });
+}
+
+function checkTarget(target: unknown, pointer: string, out: SchemaIssue[]): void {
+  const url = typeof target === 'string' ? target : isObject(target) ? target.url : undefined;
+  const at = typeof target === 'string' ? pointer : `${pointer}/url`;
+  if (typeof url !== 'string' || !/^(https?:\/\/|unix:)/.test(url)) return; // the schema reports these
+  const reason = targetUrlProblem(url);
+  if (reason) out.push(issue(at, reason));
+}
+
+/** Why a target URL is unusable, or null when the engine can use it. */
+export function targetUrlProblem(url: string): string | null {
+  try {
+    parseTarget({ url });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (!url.startsWith('unix:') && !/^https?:\/\/(\[[^\]]*\]|[^/?#@[\]]+):\d+(?:[/?#]|$)/.test(url.trim())) {
+    const example = url.trim().replace(/^(https?:\/\/(?:\[[^\]]*\]|[^/?#:]+))(:?)/, '$1:3000');
+    return `target "${url}" has no port; write it out, e.g. "${example}"`;
+  }
+  return null;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [addr, prefix, extra] = entry.split('/');
+  if (extra !== undefined || !addr) return false;
+  const family = net.isIP(addr);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function issue(field: string, reason: string): SchemaIssue {
+  return { field, anchor: 'value', reason };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

@@ -78,6 +78,8 @@ function syntaxReason(text: string, e: jsonc.ParseError): string {
     case jsonc.ParseErrorCode.ColonExpected:
       return 'expected ":" after the field name';
     case jsonc.ParseErrorCode.CommaExpected:
+      if (token === ']') return 'missing "}" to close an object before this "]" (or a "," between items)';
+      if (token === '}') return 'missing "]" to close a list before this "}" (or a "," between items)';
       return 'missing "," before this item';
     case jsonc.ParseErrorCode.CloseBraceExpected:
       return 'missing "}" to close an object';

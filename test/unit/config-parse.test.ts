@@ -1,0 +1,210 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseConfigText } from '../../main/config/config-parse';
+import { formatConfigIssue, type ConfigIssue } from '../../shared/config';
+
+const FILE = '/home/dev/.config/gatehouse/config.json';
+
+function issuesOf(text: string): ConfigIssue[] {
+  const r = parseConfigText(text, FILE);
+  assert.equal(r.ok, false, 'expected the config to be rejected');
+  return r.ok ? [] : r.issues;
+}
+
+function only(text: string): ConfigIssue {
+  const issues = issuesOf(text);
+  assert.equal(issues.length, 1, `expected one issue, got:\n${issues.map(formatConfigIssue).join('\n')}`);
+  return issues[0]!;
+}
+
+test("the issue's example config is accepted exactly as given, unchanged", () => {
+  const text =
+    '{"routes":[{"host":"app.test","target":"http://127.0.0.1:3000"},{"host":"app.test","path":"/api","target":"http://127.0.0.1:4000","stripPath":true},{"host":"shop.test","targets":["http://127.0.0.1:3001","http://127.0.0.1:3002"],"balance":"round-robin","enabled":false}]}';
+  const r = parseConfigText(text, FILE);
+  assert.ok(r.ok, r.ok ? '' : r.issues.map(formatConfigIssue).join('\n'));
+  assert.deepEqual(r.config, JSON.parse(text));
+});
+
+test('every documented field is accepted', () => {
+  const config = {
+    $schema: './gatehouse.schema.json',
+    routes: [
+      { host: '*.app.test', path: '/api', targets: [{ url: 'https://127.0.0.1:8443', weight: 2 }, 'unix:/run/app.sock'], balance: 'weighted', stripPath: true, enabled: true, preserveHost: false, verifyTls: true, https: true, redirectToHttps: false, record: false },
+      { host: 'ip.test', target: 'http://[::1]:3000/base', balance: 'ip-hash' },
+    ],
+    httpPort: 8080,
+    httpsPort: 0,
+    dnsPort: 15353,
+    listen: ['127.0.0.1', '::1'],
+    trustedProxies: ['10.0.0.0/8', '::1'],
+    suffixes: ['dev', 'corp.local'],
+    timeouts: { requestHeaders: '30s', keepAlive: 5000, upstreamConnect: '5s', upstreamHeaders: '1m', upstreamBody: '300000ms' },
+    recording: { enabled: true, maxExchanges: 100, maxTotalBytes: 1048576, bodyCap: 65536 },
+  };
+  const r = parseConfigText(JSON.stringify(config, null, 2), FILE);
+  assert.ok(r.ok, r.ok ? '' : r.issues.map(formatConfigIssue).join('\n'));
+});
+
+test('bad JSON reports the line and column of the syntax error', () => {
+  const text = '{\n  "routes": [\n    {"host": "a.test" "target": "http://127.0.0.1:3000"}\n  ]\n}\n';
+  const i = only(text);
+  assert.equal(i.file, FILE);
+  assert.equal(i.line, 3);
+  assert.equal(i.column, 23);
+  assert.match(i.reason, /missing ","/);
+  assert.equal(i.field, '/routes/0/target');
+});
+
+test('a trailing comma is named as such, at the right place', () => {
+  const i = only('{\n  "routes": [\n    {"host": "a.test", "target": "http://127.0.0.1:3000",}\n  ]\n}');
+  assert.equal(i.line, 3);
+  assert.equal(i.column, 58);
+  assert.match(i.reason, /trailing comma/);
+});
+
+test('comments, single quotes, an empty file and a truncated file each get a plain reason', () => {
+  assert.match(only('// mine\n{"routes": []}').reason, /comments are not allowed/);
+  assert.match(only("{'routes': []}").reason, /double quotes/);
+  const empty = only('  \n');
+  assert.match(empty.reason, /empty/);
+  assert.deepEqual([empty.line, empty.column], [1, 1]);
+  const cut = only('{"routes": [\n  {"host": "a.test"');
+  assert.equal(cut.line, 2);
+  assert.match(cut.reason, /missing "}"/);
+});
+
+test('a repeated field is rejected rather than silently dropped', () => {
+  const i = only('{\n  "routes": [],\n  "routes": [{"host": "a.test", "target": "http://127.0.0.1:1"}]\n}');
+  assert.equal(i.line, 3);
+  assert.equal(i.field, '/routes');
+  assert.match(i.reason, /duplicate field "routes"/);
+});
+
+test('unknown balance policy: one message naming the field, its position and the choices', () => {
+  const text = '{\n  "routes": [\n    {"host": "a.test", "target": "http://127.0.0.1:3000"},\n    {"host": "b.test", "target": "http://127.0.0.1:3001", "balance": "fastest"}\n  ]\n}';
+  const i = only(text);
+  assert.equal(i.field, '/routes/1/balance');
+  assert.equal(i.line, 4);
+  assert.equal(i.column, 70);
+  assert.equal(i.reason, 'unknown balance policy "fastest"; use one of round-robin, least-connections, ip-hash, weighted');
+  assert.equal(
+    formatConfigIssue(i),
+    `${FILE}:4:70 /routes/1/balance: unknown balance policy "fastest"; use one of round-robin, least-connections, ip-hash, weighted`,
+  );
+});
+
+test('bad target URLs: wrong scheme, unparsable, no port, relative socket — one issue each, no oneOf noise', () => {
+  const issues = issuesOf(
+    JSON.stringify({
+      routes: [
+        { host: 'a.test', target: 'ftp://127.0.0.1:21' },
+        { host: 'b.test', target: 'http://[::1:3000' },
+        { host: 'c.test', target: 'http://localhost' },
+        { host: 'd.test', targets: ['http://127.0.0.1:1', { url: 'unix:relative.sock' }] },
+      ],
+    }),
+  );
+  assert.deepEqual(
+    issues.map((i) => i.field),
+    ['/routes/0/target', '/routes/1/target', '/routes/2/target', '/routes/3/targets/1/url'],
+  );
+  assert.match(issues[0]!.reason, /"ftp:\/\/127.0.0.1:21" is not a target; use http:\/\/host:port, https:\/\/host:port or unix:/);
+  assert.match(issues[1]!.reason, /not a URL/);
+  assert.match(issues[2]!.reason, /has no port; write it out, e.g. "http:\/\/localhost:3000"/);
+  assert.match(issues[3]!.reason, /absolute path/);
+  for (const i of issues) assert.doesNotMatch(i.reason, /oneOf|must match|schema/);
+});
+
+test('target and targets: neither or both is one clear message on the route', () => {
+  const [neither, both] = issuesOf(
+    JSON.stringify({ routes: [{ host: 'a.test' }, { host: 'b.test', target: 'http://127.0.0.1:1', targets: ['http://127.0.0.1:2'] }] }),
+  );
+  assert.equal(neither!.field, '/routes/0');
+  assert.match(neither!.reason, /needs "target" .* or "targets"/);
+  assert.equal(both!.field, '/routes/1');
+  assert.equal(both!.reason, 'use either "target" or "targets", not both');
+});
+
+test('a target of the wrong type names both accepted forms', () => {
+  const i = only('{"routes": [{"host": "a.test", "target": 3000}]}');
+  assert.equal(i.field, '/routes/0/target');
+  assert.match(i.reason, /must be a string or an object \{\.\.\.\} \(found 3000\)/);
+});
+
+test('a target object is explained by its own fields', () => {
+  const i = only('{"routes": [{"host": "a.test", "targets": [{"url": "http://127.0.0.1:1", "weight": 0}]}]}');
+  assert.equal(i.field, '/routes/0/targets/0/weight');
+  assert.match(i.reason, /greater than 0/);
+});
+
+test('unknown fields point at the key and suggest the likely one', () => {
+  const text = '{"routes": [{"host": "a.test", "target": "http://127.0.0.1:1", "stripPth": true}]}';
+  const i = only(text);
+  assert.equal(i.field, '/routes/0/stripPth');
+  assert.equal(i.column, text.indexOf('"stripPth"') + 1);
+  assert.equal(i.reason, 'unknown field "stripPth"; did you mean "stripPath"?');
+});
+
+test('missing fields are reported at the enclosing object', () => {
+  const i = only('{"routes": [{"target": "http://127.0.0.1:1"}]}');
+  assert.equal(i.field, '/routes/0/host');
+  assert.equal(i.column, 13); // the "{" of the route
+  assert.match(i.reason, /missing required field "host"/);
+  assert.match(only('{}').reason, /missing required field "routes"/);
+});
+
+test('host mistakes get specific advice', () => {
+  const hosts = ['http://app.test', 'app.test:8080', 'app.test/api', 'app.*.test', 'app_test'];
+  const issues = issuesOf(JSON.stringify({ routes: hosts.map((host, i) => ({ host, target: `http://127.0.0.1:${3000 + i}` })) }));
+  assert.deepEqual(issues.map((i) => i.field), hosts.map((_, i) => `/routes/${i}/host`));
+  assert.match(issues[0]!.reason, /a host is a name, not a URL: write "app.test"/);
+  assert.match(issues[1]!.reason, /no port .* write "app.test"/);
+  assert.match(issues[2]!.reason, /"host": "app.test", "path": "\/api"/);
+  assert.match(issues[3]!.reason, /wildcard may only be the whole first label/);
+  assert.match(issues[4]!.reason, /not a valid host name/);
+});
+
+test('duplicate host + path is rejected (case-insensitive, trailing slash ignored)', () => {
+  const i = only(
+    JSON.stringify({
+      routes: [
+        { host: 'app.test', path: '/api', target: 'http://127.0.0.1:1' },
+        { host: 'APP.test', path: '/api/', target: 'http://127.0.0.1:2' },
+        { host: 'app.test', target: 'http://127.0.0.1:3' },
+      ],
+    }),
+  );
+  assert.equal(i.field, '/routes/1');
+  assert.match(i.reason, /route "app.test\/api" is already defined at \/routes\/0/);
+});
+
+test('durations, ports, listen addresses and trusted proxies are checked', () => {
+  const issues = issuesOf(
+    JSON.stringify({
+      routes: [],
+      timeouts: { keepAlive: '5 sec', upstreamBody: true },
+      httpPort: 70000,
+      listen: ['localhost'],
+      trustedProxies: ['10.0.0.0/33'],
+    }),
+  );
+  const byField = Object.fromEntries(issues.map((i) => [i.field, i.reason]));
+  assert.match(byField['/timeouts/keepAlive']!, /"5 sec" is not a duration/);
+  assert.match(byField['/timeouts/upstreamBody']!, /must be a number or a string \(found true\)/);
+  assert.match(byField['/httpPort']!, /not a port; use a whole number from 0 to 65535/);
+  assert.match(byField['/listen/0']!, /not an IP address/);
+  assert.match(byField['/trustedProxies/0']!, /not an IP address or CIDR/);
+  assert.equal(issues.length, 5);
+});
+
+test('issues come sorted by position', () => {
+  const issues = issuesOf('{\n"routes": [{"host": "b_x", "target": "http://127.0.0.1:1"}],\n"httpPort": -1\n}');
+  assert.deepEqual(issues.map((i) => i.line), [2, 3]);
+});
+
+test('a byte-order mark does not shift positions', () => {
+  const r = parseConfigText('\uFEFF{"routes": []}', FILE);
+  assert.ok(r.ok);
+  const i = only('\uFEFF{"routes": [], "x": 1}');
+  assert.equal(i.column, 17);
+});

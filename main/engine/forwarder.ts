@@ -1,0 +1,368 @@
+import type { Dispatcher } from 'undici';
+import type { RawHeaders } from '../../shared/http-types';
+import type { Balancer } from './balancer';
+import { isHttp2Response, sendPage, writeHead, type AnyResponse } from './client-response';
+import { EngineError } from './engine-error';
+import { prefersJson, renderErrorPage, type ErrorInfo } from './error-pages';
+import { forwardRequestHeaders, forwardResponseHeaders } from './forwarded-headers';
+import { flatFromPairs, type AnyRequest, type IncomingHead } from './incoming-request';
+import { BodySource } from './request-body';
+import { upstreamPath, type CompiledRoute } from './route-table';
+import type { Tap } from './safe-tap';
+import type { Target } from './target';
+import type { Timeouts } from './timeouts';
+import { classifyUpstreamError, type ProxyFailure } from './upstream-errors';
+import type { Upstream } from './upstream-pools';
+import { claimNextUpstreamSocket } from './upstream-socket-events';
+
+/** A route with its upstreams and balancer, as one snapshot of the config holds it. */
+export interface RouteRuntime {
+  readonly route: CompiledRoute;
+  readonly upstreams: readonly Upstream[];
+  readonly balancer: Balancer;
+}
+
+export interface ForwardContext {
+  readonly runtime: RouteRuntime;
+  readonly head: IncomingHead;
+  readonly scheme: 'http' | 'https';
+  readonly trusted: boolean;
+  readonly hopId: string;
+  readonly timeouts: Timeouts;
+  readonly tap: Tap;
+  /** True when the target is this proxy's own listener (a direct loop). */
+  isOwnAddress(target: Target): boolean;
+  /** Called exactly once when the exchange is over. */
+  onDone(): void;
+}
+
+/** Methods that may be sent again after a failure (RFC 9110 §9.2.2). */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+function pairsFromBuffers(raw: Buffer[] | string[] | null): RawHeaders {
+  if (!raw) return [];
+  const out: RawHeaders = new Array(raw.length >> 1);
+  for (let i = 0, j = 0; i < raw.length; i += 2, j++) out[j] = [raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1')];
+  return out;
+}
+
+/** HTTP/2 trailers as an object (repeated names become arrays). */
+function trailerObject(pairs: RawHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of pairs) {
+    const key = name.toLowerCase();
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+function clientAborted(): EngineError {
+  return new EngineError('CLIENT_ABORTED', 'the client closed the connection before the response was complete', 499);
+}
+
+/** Joins a route's targets for a message: "127.0.0.1:3001, 127.0.0.1:3002". */
+function targetList(upstreams: readonly Upstream[]): string {
+  return upstreams.map((u) => u.target.display).join(', ');
+}
+
+/**
+ * One attempt against one upstream: an undici dispatch handler. Stale callbacks
+ * (an attempt that was superseded) are ignored by the exchange.
+ */
+class Attempt implements Dispatcher.DispatchHandler {
+  abortUpstream: ((err?: Error) => void) | undefined;
+  reused = false;
+  settled = false;
+
+  constructor(
+    private readonly exchange: HttpExchange,
+    readonly index: number,
+    readonly upstream: Upstream,
+    readonly upstreamPath: string,
+    readonly body: BodySource | null,
+  ) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortUpstream = abort;
+    if (this.exchange.clientGone) {
+      abort(clientAborted());
+      return;
+    }
+    claimNextUpstreamSocket(this);
+  }
+
+  onUpstreamSocket(reused: boolean): void {
+    this.reused = reused;
+    this.exchange.ctx.tap.upstreamConnected(reused);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    return this.exchange.onHeaders(this, statusCode, rawHeaders, resume, statusText);
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.exchange.onData(chunk);
+  }
+
+  onComplete(trailers: string[] | null): void {
+    this.exchange.onComplete(this, trailers as unknown as Buffer[] | null);
+  }
+
+  onError(err: Error): void {
+    this.exchange.onError(this, err);
+  }
+}
+
+/**
+ * Forwards one HTTP request (HTTP/1.x or HTTP/2 compat) to the route's upstreams:
+ * picks a target, streams the body through undici, streams the response back
+ * with backpressure, fails over on refused connections, and turns failures into
+ * error pages (or a destroyed response once it has started).
+ */
+export class HttpExchange {
+  clientGone = false;
+  private readonly tried = new Set<number>();
+  private readonly failures: ProxyFailure[] = [];
+  private current: Attempt | undefined;
+  private responseStarted = false;
+  private done = false;
+  private resume: (() => void) | undefined;
+  private drainHooked = false;
+  private retriedSameTarget = false;
+
+  constructor(
+    private readonly req: AnyRequest,
+    private readonly res: AnyResponse,
+    readonly ctx: ForwardContext,
+  ) {}
+
+  start(): void {
+    this.res.on('close', this.onClientClose);
+    this.next();
+  }
+
+  private readonly onClientClose = (): void => {
+    if (this.done || this.res.writableFinished) return;
+    this.clientGone = true;
+    const attempt = this.current;
+    // An attempt on a socket is aborted now; one still waiting for a connection aborts in onConnect.
+    if (attempt && !attempt.settled) attempt.abortUpstream?.(clientAborted());
+    else this.finish(clientAborted());
+  };
+
+  private readonly onDrain = (): void => {
+    const resume = this.resume;
+    this.resume = undefined;
+    resume?.();
+  };
+
+  private next(sameIndex?: number): void {
+    const { runtime, head, tap } = this.ctx;
+    const index = sameIndex ?? runtime.balancer.pick(head.clientAddress, this.tried);
+    if (index < 0) {
+      this.failWithPage(this.finalFailure());
+      return;
+    }
+    this.tried.add(index);
+    const upstream = runtime.upstreams[index]!;
+    const target = upstream.target;
+    const route = runtime.route;
+    if (this.ctx.isOwnAddress(target)) {
+      this.failWithPage({
+        status: 508,
+        code: 'LOOP_DETECTED',
+        message: `route ${route.id} points at ${target.display}, which is Gatehouse itself — point it at your dev server instead`,
+      });
+      return;
+    }
+    const { headers, loop } = forwardRequestHeaders(head.rawHeaders, {
+      clientAddress: head.clientAddress,
+      trusted: this.ctx.trusted,
+      scheme: this.ctx.scheme,
+      host: head.host,
+      httpVersion: head.httpVersion,
+      hostOverride: route.preserveHost ? undefined : target.hostHeader,
+      hopId: this.ctx.hopId,
+    });
+    if (loop) {
+      this.failWithPage({
+        status: 508,
+        code: 'LOOP_DETECTED',
+        message: `the request came back through Gatehouse: route ${route.id} → ${target.display} leads to Gatehouse again`,
+      });
+      return;
+    }
+    const path = upstreamPath(route, target, head.url);
+    tap.target(target.url);
+    tap.forwarded(head.method, path, headers);
+    const body = head.hasBody ? new BodySource(this.req, tap.active ? (c) => tap.requestBody(c) : undefined) : null;
+    const attempt = new Attempt(this, index, upstream, path, body);
+    this.current = attempt;
+    upstream.health.active++;
+    const timeouts = this.ctx.timeouts;
+    const options: Dispatcher.DispatchOptions & { servername?: string } = {
+      path,
+      method: head.method as Dispatcher.HttpMethod,
+      headers: flatFromPairs(headers),
+      body,
+      headersTimeout: timeouts.upstreamHeaders,
+      bodyTimeout: timeouts.upstreamBody,
+    };
+    if (target.protocol === 'https:' && !/^[\d.]+$|:/.test(target.hostname)) options.servername = target.hostname;
+    upstream.pool.dispatch(options, attempt);
+  }
+
+  /** Ends an attempt's bookkeeping once. */
+  private settle(attempt: Attempt): void {
+    if (attempt.settled) return;
+    attempt.settled = true;
+    attempt.upstream.health.active--;
+  }
+
+  onHeaders(attempt: Attempt, status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (attempt !== this.current || this.done) return false;
+    const received = pairsFromBuffers(rawHeaders);
+    if (status < 200) {
+      // 103 Early Hints pass through where Node supports them; other 1xx are dropped.
+      if (status === 103 && 'writeEarlyHints' in this.res) {
+        const links = received.filter(([n]) => n.toLowerCase() === 'link').map(([, v]) => v);
+        if (links.length) (this.res as { writeEarlyHints(h: Record<string, string | string[]>): void }).writeEarlyHints({ link: links });
+      }
+      return true;
+    }
+    const { tap } = this.ctx;
+    attempt.upstream.health.markUp();
+    tap.upstreamResponse(status, received);
+    const out = forwardResponseHeaders(received);
+    try {
+      writeHead(this.res, status, isHttp2Response(this.res) ? undefined : statusText, out);
+    } catch (err) {
+      // Node refused a header the upstream sent (e.g. a forbidden HTTP/2 header).
+      attempt.abortUpstream?.(new EngineError('UPSTREAM_BAD_RESPONSE', `the upstream's response head could not be relayed: ${(err as Error).message}`, 502));
+      return false;
+    }
+    this.responseStarted = true;
+    tap.clientResponse(status, out);
+    this.resume = resume;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.done) return false;
+    this.ctx.tap.responseBody(chunk);
+    if ((this.res as { write(chunk: Buffer): boolean }).write(chunk)) return true;
+    if (!this.drainHooked) {
+      this.drainHooked = true;
+      this.res.on('drain', this.onDrain);
+    }
+    return false;
+  }
+
+  onComplete(attempt: Attempt, trailers: Buffer[] | null): void {
+    this.settle(attempt);
+    if (attempt !== this.current || this.done) return;
+    if (trailers && trailers.length > 0) {
+      const pairs = pairsFromBuffers(trailers);
+      try {
+        if (isHttp2Response(this.res)) this.res.addTrailers(trailerObject(pairs));
+        else this.res.addTrailers(pairs);
+      } catch {
+        // Trailers the client side cannot carry are dropped rather than failing the response.
+      }
+    }
+    this.res.end();
+    this.finish();
+  }
+
+  onError(attempt: Attempt, err: Error): void {
+    this.settle(attempt);
+    if (attempt !== this.current || this.done) return;
+    if (this.clientGone) {
+      this.finish(clientAborted());
+      return;
+    }
+    if (err instanceof EngineError && err.code === 'CLIENT_ABORTED') {
+      this.destroyResponse();
+      this.finish(err);
+      return;
+    }
+    const failure = classifyUpstreamError(err, attempt.upstream.target, {
+      headersTimeoutMs: this.ctx.timeouts.upstreamHeaders,
+      bodyTimeoutMs: this.ctx.timeouts.upstreamBody,
+      connectTimeoutMs: this.ctx.timeouts.upstreamConnect,
+    });
+    if (err instanceof EngineError) Object.assign(failure, { code: err.code, status: err.status, message: err.message });
+    if (failure.markDown) attempt.upstream.health.markDown(failure.message, Date.now());
+    if (this.responseStarted) {
+      this.destroyResponse();
+      this.finish(failure);
+      return;
+    }
+    this.failures.push(failure);
+    const bodyUntouched = !attempt.body || !attempt.body.touched;
+    if (bodyUntouched && failure.connectPhase) {
+      this.next();
+      return;
+    }
+    const idempotent = IDEMPOTENT_METHODS.has(this.ctx.head.method);
+    if (bodyUntouched && idempotent && attempt.reused && failure.code === 'UPSTREAM_RESET' && !this.retriedSameTarget) {
+      // A keep-alive connection the upstream had just closed: send again, once, on a fresh one.
+      this.retriedSameTarget = true;
+      this.next(attempt.index);
+      return;
+    }
+    this.failWithPage(failure);
+  }
+
+  /** The failure to report when no target is left to try. */
+  private finalFailure(): ErrorInfo {
+    const last = this.failures[this.failures.length - 1];
+    const upstreams = this.ctx.runtime.upstreams;
+    if (!last) {
+      return { status: 502, code: 'NO_TARGETS', message: `route ${this.ctx.runtime.route.id} has no targets — add one to the config` };
+    }
+    if (this.failures.length > 1 && this.failures.every((f) => f.connectPhase)) {
+      const refused = this.failures.every((f) => f.code === 'UPSTREAM_REFUSED');
+      return {
+        status: 502,
+        code: 'ALL_TARGETS_DOWN',
+        message: refused
+          ? `nothing is listening on ${targetList(upstreams)} — is your dev server running?`
+          : `none of the targets of ${this.ctx.runtime.route.id} could be reached: ${this.failures.map((f) => f.message).join('; ')}`,
+      };
+    }
+    return last;
+  }
+
+  private failWithPage(error: ErrorInfo): void {
+    if (this.done) return;
+    const page = renderErrorPage(error, { json: wantsJson(this.ctx.head) });
+    if (!sendPage(this.res, page, this.ctx.tap)) this.destroyResponse();
+    this.finish(error);
+  }
+
+  private destroyResponse(): void {
+    const res = this.res;
+    if (res.destroyed) return;
+    if (isHttp2Response(res)) {
+      // RST_STREAM: the client sees an incomplete response, never a truncated "complete" one.
+      res.stream.close(2 /* NGHTTP2_INTERNAL_ERROR */);
+    } else {
+      res.destroy();
+    }
+  }
+
+  private finish(error?: ErrorInfo | EngineError): void {
+    if (this.done) return;
+    this.done = true;
+    this.res.off('close', this.onClientClose);
+    if (this.drainHooked) this.res.off('drain', this.onDrain);
+    this.ctx.tap.finish(error ? { code: error.code, message: error.message } : undefined);
+    this.ctx.onDone();
+  }
+}
+
+export function wantsJson(head: IncomingHead): boolean {
+  return head.accept !== undefined && prefersJson(head.accept);
+}

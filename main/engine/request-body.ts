@@ -1,0 +1,79 @@
+import { Readable } from 'node:stream';
+import { EngineError } from './engine-error';
+
+/**
+ * The client's request body as undici consumes it, one per upstream attempt.
+ *
+ * It pulls from the client request with backpressure (pause/resume) but does
+ * not own it: when undici destroys this stream (upstream failure), the client
+ * request and its socket stay intact, so the client can still get a 502, and
+ * when no byte was read yet a fresh BodySource can feed another target.
+ */
+export class BodySource extends Readable {
+  /** Bytes handed on so far. */
+  bytes = 0;
+  private attached = false;
+  private ended = false;
+
+  constructor(
+    private readonly source: Readable,
+    private readonly onChunk?: (chunk: Buffer) => void,
+  ) {
+    super({ highWaterMark: 64 * 1024 });
+  }
+
+  /** True once any byte of the client's body was consumed: the request can no longer be replayed. */
+  get touched(): boolean {
+    return this.bytes > 0 || this.ended;
+  }
+
+  override _read(): void {
+    if (!this.attached) {
+      this.attached = true;
+      if (this.source.readableEnded) {
+        this.ended = true;
+        this.push(null);
+        return;
+      }
+      this.source.on('data', this.onData);
+      this.source.on('end', this.onEnd);
+      this.source.on('error', this.onError);
+      this.source.on('close', this.onClose);
+    }
+    this.source.resume();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.bytes += chunk.length;
+    this.onChunk?.(chunk);
+    if (!this.push(chunk)) this.source.pause();
+  };
+
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.push(null);
+  };
+
+  private readonly onError = (err: Error): void => {
+    this.destroy(new EngineError('CLIENT_ABORTED', `the client aborted the request body: ${err.message}`, 499, { cause: err }));
+  };
+
+  private readonly onClose = (): void => {
+    if (!this.ended) this.destroy(new EngineError('CLIENT_ABORTED', 'the client closed the connection during the upload', 499));
+  };
+
+  private detach(): void {
+    if (!this.attached) return;
+    this.attached = false;
+    this.source.off('data', this.onData);
+    this.source.off('end', this.onEnd);
+    this.source.off('error', this.onError);
+    this.source.off('close', this.onClose);
+    if (!this.source.readableEnded) this.source.pause();
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.detach();
+    callback(err);
+  }
+}

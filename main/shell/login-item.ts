@@ -8,5 +8,6 @@ export function getStartAtLogin(): boolean | undefined {
 
 export function setStartAtLogin(enabled: boolean): void {
   if (process.platform !== 'darwin' && process.platform !== 'win32') return;
-  app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true, args: ['--hidden'] });
+  // --hidden: start in the tray without opening the window.
+  app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] });
 }

@@ -11,7 +11,7 @@
  */
 import type { RawHeaders } from './http-types';
 import { latin1Encode, utf8DecodeStrict, utf8Encode } from './base64';
-import { isPlainAscii, printfFormat, quoteBytesArg, singleQuote } from './shell-quote';
+import { isPlainAscii, printfFormat, quoteBytesArg, quoteWord, singleQuote } from './shell-quote';
 import type { RequestSpec } from './request-spec';
 
 /** Bodies above this go through printf | curl --data-binary @- instead of an argument. */
@@ -54,12 +54,13 @@ export interface CurlOptions {
 
 export function toCurl(spec: RequestSpec, options: CurlOptions = {}): { code: string; warnings: string[] } {
   const warnings = [...spec.warnings];
+  /** One element per option, flag and value together (so multi-line output keeps them on one line). */
   const args: string[] = ['curl'];
   const method = spec.method;
   const hasBody = spec.body.length > 0;
 
   if (method === 'HEAD' && !hasBody) args.push('--head');
-  else if (!((method === 'GET' && !hasBody) || (method === 'POST' && hasBody))) args.push('-X', singleQuote(method));
+  else if (!((method === 'GET' && !hasBody) || (method === 'POST' && hasBody))) args.push(`-X ${quoteWord(method)}`);
 
   if (/[[\]{}]/.test(spec.url)) args.push('--globoff');
   if (hasDotSegment(spec.url)) args.push('--path-as-is');
@@ -69,21 +70,21 @@ export function toCurl(spec: RequestSpec, options: CurlOptions = {}): { code: st
   for (const [name, value] of spec.headers) {
     const line = value === '' ? `${name};` : `${name}: ${value}`;
     const bytes = headerBytes(line);
-    args.push('-H', quoteBytesArg(bytes));
+    args.push(`-H ${quoteBytesArg(bytes)}`);
   }
-  for (const name of ['User-Agent', 'Accept']) if (!hasHeader(spec.headers, name)) args.push('-H', singleQuote(`${name}:`));
+  for (const name of ['User-Agent', 'Accept']) if (!hasHeader(spec.headers, name)) args.push(`-H ${singleQuote(`${name}:`)}`);
   if (hasBody) {
-    if (!hasHeader(spec.headers, 'content-type')) args.push('-H', singleQuote('Content-Type:'));
-    if (!hasHeader(spec.headers, 'expect')) args.push('-H', singleQuote('Expect:'));
+    if (!hasHeader(spec.headers, 'content-type')) args.push(`-H ${singleQuote('Content-Type:')}`);
+    if (!hasHeader(spec.headers, 'expect')) args.push(`-H ${singleQuote('Expect:')}`);
   }
 
   let prefix = '';
   if (hasBody) {
     const text = inlineText(spec.body);
-    if (text !== undefined) args.push('--data-raw', `'${text.replace(/'/g, `'\\''`)}'`);
+    if (text !== undefined) args.push(`--data-raw ${singleQuote(text)}`);
     else {
       prefix = `printf ${printfFormat(spec.body)} | `;
-      args.push('--data-binary', '@-');
+      args.push('--data-binary @-');
     }
   }
   const sep = options.multiline === false ? ' ' : ' \\\n  ';

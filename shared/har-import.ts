@@ -295,6 +295,7 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
   if (responseDecodedByHar && responseBody.size < resBody.length) responseBody.size = resBody.length;
 
   const received = startedAt;
+  const connectKnown = [blocked, dns, connect].some((v) => v !== undefined && v >= 0);
   const connectedAfter = nonNeg(blocked) + nonNeg(dns) + nonNeg(connect);
   const headersAfter = connectedAfter + nonNeg(send) + nonNeg(wait);
   const endAfter = Math.max(headersAfter + nonNeg(receive), time > 0 ? time : 0);
@@ -325,12 +326,16 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
     responseBody,
     timings: {
       received,
-      upstreamConnected: received + connectedAfter,
       responseHeaders: received + headersAfter,
       responseEnd: received + endAfter,
     },
     notes,
   };
+  if (connectKnown) {
+    x.timings.upstreamConnected = received + connectedAfter;
+    // No connect time but time spent before it: the connection came from a pool.
+    x.timings.connectionReused = !(connect !== undefined && connect >= 0);
+  }
   if (status > 0) x.status = status;
   const ct = headerValue(clientResponse, 'content-type') ?? c.optStr(content.mimeType, 'response.content.mimeType');
   if (ct) x.contentType = ct;

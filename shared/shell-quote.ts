@@ -6,8 +6,12 @@
  */
 
 export function singleQuote(text: string): string {
-  if (text !== '' && /^[A-Za-z0-9_\-+=.,/:@%^]+$/.test(text)) return text;
   return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Leaves plain words (methods, flags) bare; quotes anything else. */
+export function quoteWord(text: string): string {
+  return /^[A-Za-z0-9_\-.]+$/.test(text) ? text : singleQuote(text);
 }
 
 /** A printf FORMAT (single-quoted) that prints exactly these bytes. */
@@ -32,6 +36,10 @@ export function isPlainAscii(bytes: Uint8Array): boolean {
  * command substitution strips them).
  */
 export function quoteBytesArg(bytes: Uint8Array): string {
-  if (isPlainAscii(bytes)) return singleQuote(String.fromCharCode(...bytes));
+  if (isPlainAscii(bytes)) {
+    let text = '';
+    for (const b of bytes) text += String.fromCharCode(b);
+    return singleQuote(text);
+  }
   return `"$(printf ${printfFormat(bytes)})"`;
 }

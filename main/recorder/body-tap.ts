@@ -5,8 +5,11 @@
  */
 export class BodyTap {
   size = 0;
-  /** Set when the bytes are known to be incomplete for another reason (e.g. an imported HAR said so). */
-  markedTruncated = false;
+  /**
+   * Set for imported bodies, whose truncation is known from the file rather than
+   * from size vs captured (a decoded HAR body is shorter than its wire size).
+   */
+  knownTruncated: boolean | undefined;
   private chunks: Uint8Array[] = [];
   private kept = 0;
 
@@ -30,7 +33,7 @@ export class BodyTap {
   }
 
   get truncated(): boolean {
-    return this.markedTruncated || this.size > this.kept;
+    return this.knownTruncated ?? this.size > this.kept;
   }
 
   /** The captured prefix as one array (chunks are merged once, on first read). */
@@ -49,11 +52,11 @@ export class BodyTap {
   }
 
   /** A tap pre-filled with known bytes (imports). */
-  static of(bytes: Uint8Array, size: number, cap: number, truncated = false): BodyTap {
+  static of(bytes: Uint8Array, size: number, cap: number, truncated: boolean): BodyTap {
     const t = new BodyTap(cap);
     t.add(bytes);
     t.size = Math.max(size, bytes.length);
-    t.markedTruncated = truncated;
+    t.knownTruncated = truncated || bytes.length > cap;
     return t;
   }
 }

@@ -284,8 +284,8 @@ export class Recorder implements ExchangeObserver {
       x.url,
       x.headers.clientRequest.map(([k, v]) => [k, v]),
       x.websocket,
-      BodyTap.of(req.subarray(0, cap), x.requestBody.size, cap, x.requestBody.truncated),
-      BodyTap.of(res.subarray(0, cap), x.responseBody.size, cap, x.responseBody.truncated),
+      BodyTap.of(req, x.requestBody.size, cap, x.requestBody.truncated),
+      BodyTap.of(res, x.responseBody.size, cap, x.responseBody.truncated),
     );
     r.state = x.state;
     if (x.endedAt !== undefined) r.endedAt = x.endedAt;

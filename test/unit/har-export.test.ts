@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { toHar, redactHar, REDACTED } from '../../shared/har';
+import { harToExchanges } from '../../shared/har-import';
+import { validateHar12 } from '../support/har-spec';
+import { sampleRecorder } from '../support/sample-exchanges';
+import { removeContentEncoding } from '../../main/recorder/body-decoder';
+import type { Exchange } from '../../shared/exchange-types';
+import type { Har } from '../../shared/har-types';
+import { Recorder } from '../../main/recorder/recorder';
+
+function exportItems(exchanges: Exchange[]) {
+  return exchanges.map((exchange) => {
+    if (exchange.responseBody.contentDecoded) return { exchange };
+    try {
+      const bytes = removeContentEncoding(Buffer.from(exchange.responseBody.captured, 'base64'), exchange.headers.clientResponse ?? []).bytes;
+      return { exchange, decodedResponseBody: bytes };
+    } catch {
+      return { exchange };
+    }
+  });
+}
+
+test('the export has every HAR 1.2 required field', () => {
+  const { recorder, exchanges } = sampleRecorder();
+  const har = toHar(exportItems(exchanges), { creatorVersion: '0.1.0' });
+  assert.deepEqual(validateHar12(har), []);
+  assert.equal(har.log.entries.length, 5);
+  recorder.close();
+});
+
+test('the validator itself rejects missing required fields', () => {
+  const { recorder, exchanges } = sampleRecorder();
+  const har = JSON.parse(JSON.stringify(toHar(exportItems(exchanges)))) as Har;
+  delete (har.log.entries[0]!.request as Partial<Har['log']['entries'][0]['request']>).queryString;
+  (har.log.entries[1]!.timings as { wait: number }).wait = -1;
+  delete (har.log as Partial<Har['log']>).creator;
+  const errors = validateHar12(har);
+  assert.ok(errors.some((e) => e.startsWith('log.entries[0].request.queryString')), errors.join('\n'));
+  assert.ok(errors.some((e) => e.startsWith('log.entries[1].timings.wait')), errors.join('\n'));
+  assert.ok(errors.some((e) => e.startsWith('log.creator')), errors.join('\n'));
+  recorder.close();
+});
+
+test('entries carry the client-facing view, decoded content, and the proxy view in _gatehouse', () => {
+  const { recorder, exchanges } = sampleRecorder();
+  const [post, page, blob, down, ws] = toHar(exportItems(exchanges)).log.entries;
+  assert.equal(post!.request.url, 'http://app.test/api/items?q=a%20b&x=1');
+  assert.deepEqual(post!.request.queryString, [{ name: 'q', value: 'a b' }, { name: 'x', value: '1' }]);
+  assert.deepEqual(post!.request.cookies, [{ name: 'sid', value: 'abc' }, { name: 'theme', value: 'dark' }]);
+  assert.deepEqual(post!.request.postData, { mimeType: 'application/json', text: '{"name":"über"}' });
+  assert.equal(post!.response.status, 201);
+  assert.equal(post!.response.statusText, 'Created');
+  assert.deepEqual(post!.response.cookies, [{ name: 'sid', value: 'new', path: '/', httpOnly: true }]);
+  assert.deepEqual(post!._gatehouse!.forwardedRequestHeaders!.find(([k]) => k === 'X-Forwarded-For'), ['X-Forwarded-For', '127.0.0.1']);
+  assert.deepEqual(post!.request.headers.find((h) => h.name === 'X-Forwarded-For'), { name: 'X-Forwarded-For', value: '6.6.6.6' });
+  assert.equal(page!.response.content.text, '<h1>héllo</h1>');
+  assert.equal(page!.request.httpVersion, 'HTTP/2');
+  assert.equal(page!._gatehouse!.tls!.alpn, 'h2');
+  assert.ok(page!.response.bodySize > 0 && page!.response.bodySize !== page!.response.content.size);
+  assert.deepEqual(blob!.request.postData, { mimeType: 'application/octet-stream', text: Buffer.from([0, 1, 2, 255, 254, 0x27, 0x22]).toString('base64'), encoding: 'base64' });
+  assert.equal(blob!.response.content.encoding, 'base64');
+  assert.equal(down!._gatehouse!.error!.code, 'upstream-refused');
+  assert.equal(ws!._webSocketMessages!.length, 2);
+  assert.deepEqual(ws!._webSocketMessages![0], { type: 'send', time: ws!._webSocketMessages![0]!.time, opcode: 1, data: 'ping?' });
+  assert.equal(ws!._webSocketMessages![1]!.data, Buffer.from([9, 8, 7]).toString('base64'));
+  recorder.close();
+});
+
+test('--redact masks Authorization, Cookie and Set-Cookie values everywhere, keeping names', () => {
+  const { recorder, exchanges } = sampleRecorder();
+  const har = toHar(exportItems(exchanges), { redact: true });
+  const text = JSON.stringify(har);
+  assert.doesNotMatch(text, /s3cret|sid=abc|theme=dark|sid=new|"abc"|"new"/);
+  const post = har.log.entries[0]!;
+  assert.equal(post.request.headers.find((h) => h.name === 'Authorization')!.value, `Bearer ${REDACTED}`);
+  assert.equal(post.request.headers.find((h) => h.name === 'Cookie')!.value, `sid=${REDACTED}; theme=${REDACTED}`);
+  assert.equal(post.response.headers.find((h) => h.name === 'Set-Cookie')!.value, `sid=${REDACTED}; Path=/; HttpOnly`);
+  assert.deepEqual(post.request.cookies.map((c) => c.value), [REDACTED, REDACTED]);
+  assert.equal(post._gatehouse!.redacted, true);
+  assert.deepEqual(validateHar12(har), []);
+  // The original export is untouched (no mutation).
+  assert.match(JSON.stringify(toHar(exportItems(exchanges))), /s3cret/);
+  assert.deepEqual(redactHar(redactHar(har)), redactHar(har));
+  recorder.close();
+});
+
+test('export -> import -> export round-trips', () => {
+  const { recorder, exchanges } = sampleRecorder();
+  const first = JSON.parse(JSON.stringify(toHar(exportItems(exchanges)))) as Har;
+  const imported = harToExchanges(first);
+  assert.equal(imported.exchanges.length, 5);
+  const target = new Recorder();
+  const ids = target.importExchanges(imported.exchanges);
+  const second = JSON.parse(JSON.stringify(toHar(exportItems(ids.map((id) => target.get(id)!))))) as Har;
+  const normalise = (h: Har) =>
+    h.log.entries.map((e) => ({ ...e, _gatehouse: { ...e._gatehouse, id: undefined, notes: undefined } }));
+  assert.deepEqual(normalise(second), normalise(first));
+  // The imported exchanges keep the four header sets and the link back to their old ids.
+  const x = target.get(ids[0]!)!;
+  assert.equal(x.source, 'import');
+  assert.deepEqual(x.headers.forwardedRequest, exchanges[0]!.headers.forwardedRequest);
+  assert.match(x.notes.join(' '), /was e1/);
+  recorder.close();
+  target.close();
+});

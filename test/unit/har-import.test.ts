@@ -1,0 +1,248 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { harToExchanges, parseHarText, HarImportError } from '../../shared/har-import';
+import { Recorder } from '../../main/recorder/recorder';
+
+function entry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    startedDateTime: '2024-05-01T10:00:00.123Z',
+    time: 12.5,
+    request: {
+      method: 'GET',
+      url: 'https://app.test/api/list?page=2',
+      httpVersion: 'http/2.0',
+      headers: [
+        { name: ':authority', value: 'app.test' },
+        { name: 'accept', value: 'application/json' },
+      ],
+      queryString: [{ name: 'page', value: '2' }],
+      cookies: [],
+      headersSize: -1,
+      bodySize: 0,
+    },
+    response: {
+      status: 200,
+      statusText: '',
+      httpVersion: 'http/2.0',
+      headers: [{ name: 'content-type', value: 'application/json' }, { name: 'content-encoding', value: 'br' }],
+      cookies: [],
+      content: { size: 9, mimeType: 'application/json', text: '{"ok":42}' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: 7,
+      _transferSize: 120,
+      _error: null,
+    },
+    cache: {},
+    timings: { blocked: 1.2, dns: -1, ssl: -1, connect: -1, send: 0.1, wait: 10.2, receive: 1, _blocked_queueing: 0.5 },
+    serverIPAddress: '127.0.0.1',
+    _initiator: { type: 'script' },
+    _priority: 'High',
+    _resourceType: 'fetch',
+    connection: '443',
+    ...overrides,
+  };
+}
+
+const chromiumHar = {
+  log: {
+    version: '1.2',
+    creator: { name: 'WebInspector', version: '537.36' },
+    pages: [{ startedDateTime: '2024-05-01T10:00:00.000Z', id: 'page_1', title: 'http://app.test/', pageTimings: { onContentLoad: 10, onLoad: 20 } }],
+    entries: [
+      entry(),
+      entry({
+        request: {
+          method: 'POST',
+          url: 'http://app.test/upload',
+          httpVersion: 'HTTP/1.1',
+          headers: [{ name: 'Host', value: 'app.test' }, { name: 'Content-Type', value: 'application/octet-stream' }],
+          queryString: [],
+          cookies: [],
+          headersSize: 100,
+          bodySize: 4,
+          postData: { mimeType: 'application/octet-stream', text: Buffer.from([0, 1, 2, 3]).toString('base64'), encoding: 'base64' },
+        },
+        response: {
+          status: 0,
+          statusText: '',
+          httpVersion: '',
+          headers: [],
+          cookies: [],
+          content: { size: 0, mimeType: 'x-unknown' },
+          redirectURL: '',
+          headersSize: -1,
+          bodySize: -1,
+          _error: 'net::ERR_CONNECTION_REFUSED',
+        },
+      }),
+      entry({
+        request: { method: 'GET', url: 'data:image/png;base64,AAAA', httpVersion: '', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+      }),
+      entry({
+        request: { method: 'GET', url: 'ws://app.test/live', httpVersion: 'HTTP/1.1', headers: [{ name: 'Upgrade', value: 'websocket' }], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+        response: { status: 101, statusText: 'Switching Protocols', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: 0 },
+        _webSocketMessages: [
+          { type: 'send', time: 1714557600.5, opcode: 1, data: 'hi' },
+          { type: 'receive', time: 1714557600.6, opcode: 2, data: Buffer.from([7, 7]).toString('base64') },
+        ],
+      }),
+    ],
+  },
+};
+
+test('a Chromium-style HAR imports: h2 pseudo headers, decoded content, failures, WebSocket messages; data: URLs skipped', () => {
+  const out = harToExchanges(chromiumHar);
+  assert.equal(out.exchanges.length, 3);
+  assert.deepEqual(out.skipped, [{ index: 2, reason: 'data: URLs are not HTTP traffic' }]);
+  assert.equal(out.creator, 'WebInspector 537.36');
+  const [get, post, ws] = out.exchanges;
+  assert.equal(get!.scheme, 'https');
+  assert.equal(get!.host, 'app.test');
+  assert.equal(get!.url, '/api/list?page=2');
+  assert.equal(get!.httpVersion, '2');
+  assert.equal(get!.status, 200);
+  assert.equal(Buffer.from(get!.responseBody.captured, 'base64').toString(), '{"ok":42}');
+  assert.equal(get!.responseBody.contentDecoded, true);
+  assert.equal(get!.responseBody.truncated, false);
+  assert.equal(get!.startedAt, Date.parse('2024-05-01T10:00:00.123Z'));
+  assert.equal(get!.timings.connectionReused, true);
+  assert.ok(get!.timings.responseEnd! >= get!.timings.responseHeaders! && get!.timings.responseHeaders! >= get!.timings.received);
+  assert.equal(Buffer.from(post!.requestBody.captured, 'base64').toString('hex'), '00010203');
+  assert.equal(post!.state, 'error');
+  assert.equal(post!.error!.message, 'net::ERR_CONNECTION_REFUSED');
+  assert.equal(ws!.websocket, true);
+  assert.equal(ws!.wsMessages!.length, 2);
+  assert.equal(ws!.wsMessages![0]!.time, 1714557600500);
+  assert.equal(Buffer.from(ws!.wsMessages![1]!.data, 'base64').toString('hex'), '0707');
+});
+
+test('a Firefox-style HAR (no content text, empty httpVersion, timings missing optional keys) imports', () => {
+  const har = {
+    log: {
+      version: '1.2',
+      creator: { name: 'Firefox', version: '126.0' },
+      browser: { name: 'Firefox', version: '126.0' },
+      pages: [],
+      entries: [
+        {
+          pageref: 'page_1',
+          startedDateTime: '2024-05-01T12:00:00.000+02:00',
+          request: { bodySize: 0, method: 'GET', url: 'http://app.test/', httpVersion: 'HTTP/1.1', headers: [{ name: 'Host', value: 'app.test' }], cookies: [{ name: 'a', value: 'b' }], queryString: [], headersSize: 300 },
+          response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { mimeType: 'text/html', size: 5000 }, redirectURL: '', headersSize: 200, bodySize: 5000 },
+          cache: {},
+          timings: { blocked: 0, dns: 0, connect: 0, ssl: 0, send: 0, wait: 22, receive: 0 },
+          time: 22,
+          _securityState: 'insecure',
+          serverIPAddress: '127.0.0.1',
+          connection: '80',
+        },
+      ],
+    },
+  };
+  const [x] = harToExchanges(har).exchanges;
+  assert.equal(x!.status, 200);
+  assert.equal(x!.responseBody.size, 5000);
+  assert.equal(x!.startedAt, Date.parse('2024-05-01T10:00:00.000Z'));
+  assert.equal(x!.responseBody.truncated, true, 'the body was not in the file');
+  assert.match(x!.notes.join('\n'), /did not include the response body/);
+});
+
+test('an HTTP Toolkit-style HAR imports, base64 bodies and all', () => {
+  const har = {
+    log: {
+      version: '1.2',
+      creator: { name: 'HTTP Toolkit', version: '1.14.0' },
+      pages: [],
+      entries: [
+        entry({
+          request: {
+            method: 'PUT',
+            url: 'http://localhost:8000/things/1',
+            httpVersion: 'HTTP/1.1',
+            headers: [{ name: 'content-type', value: 'text/plain' }],
+            queryString: [],
+            cookies: [],
+            headersSize: -1,
+            bodySize: 5,
+            postData: { mimeType: 'text/plain', text: 'hello' },
+          },
+          response: {
+            status: 200,
+            statusText: 'OK',
+            httpVersion: 'HTTP/1.1',
+            headers: [{ name: 'content-type', value: 'image/gif' }],
+            cookies: [],
+            content: { mimeType: 'image/gif', size: 6, text: Buffer.from('GIF89a').toString('base64'), encoding: 'base64' },
+            redirectURL: '',
+            headersSize: -1,
+            bodySize: 6,
+          },
+          _pinned: true,
+        }),
+      ],
+    },
+  };
+  const [x] = harToExchanges(har).exchanges;
+  assert.equal(x!.method, 'PUT');
+  assert.equal(x!.host, 'localhost:8000');
+  assert.equal(Buffer.from(x!.requestBody.captured, 'base64').toString(), 'hello');
+  assert.equal(Buffer.from(x!.responseBody.captured, 'base64').toString(), 'GIF89a');
+});
+
+function importError(har: unknown): HarImportError {
+  try {
+    harToExchanges(har);
+  } catch (e) {
+    assert.ok(e instanceof HarImportError, String(e));
+    return e;
+  }
+  assert.fail('expected the import to fail');
+}
+
+test('malformed files fail with an error naming the entry and the field', () => {
+  const badHeader = structuredClone(chromiumHar);
+  (badHeader.log.entries[1] as { request: { headers: unknown[] } }).request.headers[1] = { name: 'X', value: 5 };
+  const e1 = importError(badHeader);
+  assert.match(e1.message, /^HAR entry 1 \(POST http:\/\/app\.test\/upload\): request\.headers\[1\]\.value must be a string, got number$/);
+  assert.equal(e1.field, 'request.headers[1].value');
+
+  const badDate = structuredClone(chromiumHar);
+  (badDate.log.entries[0] as { startedDateTime: string }).startedDateTime = 'yesterday';
+  assert.match(importError(badDate).message, /HAR entry 0 .*startedDateTime is not an ISO 8601 date: "yesterday"/);
+
+  const badBase64 = structuredClone(chromiumHar);
+  (badBase64.log.entries[1] as { request: { postData: { text: string } } }).request.postData.text = '@@@';
+  assert.match(importError(badBase64).message, /HAR entry 1 .*request\.postData\.text is not valid base64/);
+
+  assert.match(importError({ log: { version: '1.2', entries: {} } }).message, /log\.entries must be an array, got object/);
+  assert.match(importError({ nope: 1 }).message, /log must be an object, got undefined/);
+  assert.match(importError([]).message, /\(top level\) must be an object, got array/);
+  const noStatus = structuredClone(chromiumHar);
+  delete (noStatus.log.entries[3] as { response: { status?: number } }).response.status;
+  assert.match(importError(noStatus).message, /HAR entry 3 .*response\.status must be a number, got undefined/);
+});
+
+test('a bad entry late in the file imports nothing (all or nothing)', () => {
+  const har = structuredClone(chromiumHar);
+  (har.log.entries[3] as { request: { method: string } }).request.method = 'BAD METHOD';
+  const rec = new Recorder();
+  assert.throws(() => rec.importExchanges(harToExchanges(har).exchanges), HarImportError);
+  assert.equal(rec.state().count, 0);
+  rec.close();
+});
+
+test('huge files and too many entries are refused with a clear message', () => {
+  assert.throws(() => parseHarText('x'.repeat(101), 100), /too large \(101 bytes; the limit is 100 bytes\)/);
+  assert.throws(() => parseHarText('{not json'), /not valid JSON/);
+  const many = { log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: Array.from({ length: 11 }, () => entry()) } };
+  assert.throws(() => harToExchanges(many, { maxEntries: 10 }), /has 11 entries; at most 10 can be imported/);
+});
+
+test('imported bodies longer than the body cap are truncated and flagged', () => {
+  const big = entry();
+  (big.response as { content: { text: string; size: number } }).content = { text: 'x'.repeat(100), size: 100, mimeType: 'text/plain' } as never;
+  const out = harToExchanges({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [big] } }, { bodyCap: 10 });
+  assert.equal(Buffer.from(out.exchanges[0]!.responseBody.captured, 'base64').length, 10);
+  assert.equal(out.exchanges[0]!.responseBody.truncated, true);
+});

@@ -52,9 +52,13 @@ function elevated(command: PlannedCommand, via: 'sudo' | 'pkexec'): Command {
 
 /** The lines a user would type to apply the plan by hand. */
 export function manualLines(plan: Plan, ctx: Pick<SystemContext, 'isRoot' | 'platform'>): string[] {
-  return plan.commands.map((c) =>
-    formatCommand(c.root && !ctx.isRoot && ctx.platform !== 'win32' ? elevated(c, 'sudo') : c),
-  );
+  return plan.commands.map((c) => {
+    const line = formatCommand(c.root && !ctx.isRoot && ctx.platform !== 'win32' ? elevated(c, 'sudo') : c);
+    if (c.input === undefined) return line;
+    // Input becomes a here-document, so the printed line does exactly what Gatehouse would have done.
+    const body = c.input.endsWith('\n') ? c.input : `${c.input}\n`;
+    return `${line} > /dev/null <<'GATEHOUSE_EOF'\n${body}GATEHOUSE_EOF`;
+  });
 }
 
 export async function executePlan(plan: Plan, ctx: SystemContext): Promise<PlanOutcome> {

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { findProgram, spawnCommand, type CommandRunner } from './command-runner';
 
 /**
@@ -16,6 +18,24 @@ export interface SystemContext {
   interactive: boolean;
   run: CommandRunner;
   hasProgram(name: string): boolean;
+  /** Whether this process may write the file (or create it in its directory) without elevation. */
+  canWrite(file: string): boolean;
+}
+
+/** Writable per access(2): the file itself, or — when it does not exist — its nearest existing parent. */
+export function canWriteFile(file: string): boolean {
+  let p = file;
+  for (;;) {
+    try {
+      fs.accessSync(p, fs.constants.W_OK);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+    }
+    const parent = path.dirname(p);
+    if (parent === p) return false;
+    p = parent;
+  }
 }
 
 export function realSystemContext(overrides: Partial<SystemContext> = {}): SystemContext {
@@ -28,6 +48,7 @@ export function realSystemContext(overrides: Partial<SystemContext> = {}): Syste
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     run: spawnCommand,
     hasProgram: (name) => findProgram(name, env) !== undefined,
+    canWrite: canWriteFile,
     ...overrides,
   };
 }

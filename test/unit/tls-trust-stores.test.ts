@@ -49,6 +49,7 @@ function fakeContext(
     isRoot: false,
     interactive: false,
     hasProgram: (p) => programs.includes(p),
+    canWrite: () => false,
     run: async (c) => {
       ran.push(formatCommand(c));
       return { code: 0, stdout: '', stderr: '', ...respond(c) };

@@ -1,0 +1,32 @@
+import { runToEnd } from '../processes';
+import { findExecutable } from '../workspace';
+import { parseH2loadOutput, type H2loadResult } from './h2load-output';
+
+export interface H2loadOptions {
+  url: string;
+  clients: number;
+  streams: number;
+  threads: number;
+  /** Duration-bounded run (seconds) … */
+  seconds?: number;
+  /** … or a fixed number of requests. */
+  requests?: number;
+  /** Force HTTP/1.1 (h2load --h1). */
+  h1?: boolean;
+}
+
+export function h2loadMissing(): string | undefined {
+  return findExecutable('h2load') ? undefined : 'h2load is not installed (Debian package nghttp2-client)';
+}
+
+export async function runH2load(o: H2loadOptions): Promise<H2loadResult> {
+  const args = [`-c${o.clients}`, `-m${o.streams}`, `-t${o.threads}`];
+  if (o.seconds !== undefined) args.push(`-D${o.seconds}`);
+  else args.push(`-n${o.requests ?? 10000}`);
+  if (o.h1) args.push('--h1');
+  args.push(o.url);
+  const bound = ((o.seconds ?? 60) + 30) * 1000;
+  const r = await runToEnd('h2load', findExecutable('h2load')!, args, bound);
+  if (r.timedOut) throw new Error(`h2load did not finish within ${bound} ms: ${o.url}`);
+  return parseH2loadOutput(r.output);
+}

@@ -1,0 +1,67 @@
+/** Command-line options of `npm run bench`. */
+export interface BenchOptions {
+  quick: boolean;
+  rounds: number;
+  /** seconds per measurement, by kind of load */
+  seconds: { throughput: number; latency: number; tls: number; stream: number; ws: number; node: number; warmup: number };
+  /** Loads to run (ids); empty = all. */
+  only: string[];
+  /** Subjects to run (ids); empty = all. */
+  subjects: string[];
+  /** Skip the Node-backend second case. */
+  nodeBackend: boolean;
+  coldCerts: number;
+  recordedExchanges: number;
+  startups: number;
+  renderer: boolean;
+  outDir: string;
+}
+
+export const USAGE = `npm run bench [-- options]
+  --quick             about 3 minutes: 1 s per measurement, no Node-backend case, fewer samples
+  --rounds N          interleaved rounds per load (default 3, minimum 3 for the table)
+  --only a,b          only these loads (ids: h1, latency, https, tls-new, h2, stream, ws, node-h1, node-latency,
+                      cold-cert, memory, startup, renderer)
+  --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy)
+  --no-renderer       skip the renderer measurements
+  --out DIR           where to write latest.md / latest.json (default bench/results)`;
+
+export function parseOptions(argv: readonly string[], defaultOut: string): BenchOptions {
+  const quick = argv.includes('--quick');
+  const o: BenchOptions = {
+    quick,
+    rounds: 3,
+    seconds: quick
+      ? { throughput: 1, latency: 1, tls: 0.7, stream: 1, ws: 0.7, node: 1, warmup: 1 }
+      : { throughput: 3, latency: 2, tls: 2, stream: 2, ws: 2, node: 2, warmup: 2 },
+    only: [],
+    subjects: [],
+    nodeBackend: !quick,
+    coldCerts: quick ? 50 : 200,
+    recordedExchanges: 100_000,
+    startups: quick ? 3 : 5,
+    renderer: true,
+    outDir: defaultOut,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === '--quick') continue;
+    else if (a === '--rounds') o.rounds = Math.max(1, Number(next()));
+    else if (a === '--only') o.only = next().split(',');
+    else if (a === '--subjects') o.subjects = next().split(',');
+    else if (a === '--no-renderer') o.renderer = false;
+    else if (a === '--out') o.outDir = next();
+    else if (a === '--help' || a === '-h') throw new Error(USAGE);
+    else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  return o;
+}
+
+export function wanted(o: BenchOptions, id: string): boolean {
+  return o.only.length === 0 || o.only.includes(id);
+}

@@ -1,0 +1,35 @@
+import type { LoadResult } from './interleave';
+import type { MachineInfo } from './machine';
+
+/** A figure measured on Gatehouse alone (cold cert, memory, start-up, renderer). */
+export interface ExtraResult {
+  title: string;
+  skipped?: string;
+  figures: Record<string, number>;
+  notes: string[];
+}
+
+export interface SubjectInfo {
+  id: string;
+  label: string;
+  version?: string;
+  notes: string[];
+  skipped?: string;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  durationS: number;
+  mode: 'default' | 'quick';
+  rounds: number;
+  secondsPerMeasurement: Record<string, number>;
+  machine: MachineInfo;
+  loadAverageAtEnd: number[];
+  subjects: SubjectInfo[];
+  loads: LoadResult[];
+  extras: Record<string, ExtraResult>;
+  notes: string[];
+}
+
+export const SUBJECT_ORDER = ['direct', 'gatehouse', 'gatehouse-norec', 'nginx', 'caddy', 'haproxy', 'node-http-proxy'] as const;
+export const PEERS = ['nginx', 'caddy', 'haproxy', 'node-http-proxy'] as const;

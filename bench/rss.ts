@@ -1,0 +1,72 @@
+import * as fs from 'node:fs';
+
+/** Resident set size in bytes of a process and all its descendants, from /proc (Linux). */
+export function treeRss(pid: number): number | undefined {
+  const pids = processTree(pid);
+  let total = 0;
+  let any = false;
+  for (const p of pids) {
+    const kb = statusField(p, 'VmRSS');
+    if (kb !== undefined) {
+      total += kb * 1024;
+      any = true;
+    }
+  }
+  return any ? total : undefined;
+}
+
+/** Peak resident set size (VmHWM) in bytes of one process. */
+export function peakRss(pid: number): number | undefined {
+  const kb = statusField(pid, 'VmHWM');
+  return kb === undefined ? undefined : kb * 1024;
+}
+
+function statusField(pid: number, field: string): number | undefined {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(text);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function processTree(root: number): number[] {
+  const out = [root];
+  for (let i = 0; i < out.length && out.length < 256; i++) {
+    const pid = out[i]!;
+    let tasks: string[] = [];
+    try {
+      tasks = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      try {
+        const kids = fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
+        if (kids) for (const k of kids.split(/\s+/)) out.push(Number(k));
+      } catch {
+        // task gone
+      }
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** Samples treeRss(pid) every intervalMs until stopped; returns the samples in bytes. */
+export function sampleRss(pid: number, intervalMs: number): { stop(): number[] } {
+  const samples: number[] = [];
+  const take = () => {
+    const v = treeRss(pid);
+    if (v !== undefined) samples.push(v);
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return samples;
+    },
+  };
+}

@@ -1,0 +1,183 @@
+// `npm run bench`: Gatehouse side by side with nginx, Caddy, HAProxy and node-http-proxy.
+// See bench/README.md for what is measured and how; results go to bench/results/.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startBackends } from './backends/start-backends';
+import type { Backends } from './backends/backend';
+import { makePeerCertificate } from './certs';
+import { runExtras } from './extras/run-extras';
+import { runInterleaved, type LoadResult } from './interleave';
+import { LOADS, type LoadContext } from './loads';
+import { buildTlsConnect } from './load/tls-connect';
+import { runH2load } from './load/h2load';
+import { runWrk } from './load/wrk';
+import { describeMachine } from './machine';
+import { parseOptions, wanted, type BenchOptions } from './options';
+import { caddyPeer } from './peers/caddy';
+import { haproxyPeer } from './peers/haproxy';
+import { nginxPeer } from './peers/nginx-proxy';
+import { nodeHttpProxyPeer } from './peers/node-http-proxy';
+import type { Peer } from './peers/peer';
+import { freePorts } from './ports';
+import { killAllNow, stopAll } from './processes';
+import { writeResults } from './report';
+import type { BenchResults, SubjectInfo } from './results-model';
+import { directSubject } from './subjects/direct';
+import { gatehouseMissing, gatehouseSubject, startGatehouse } from './subjects/gatehouse';
+import type { Subject } from './subjects/subject';
+import { makeWorkspace } from './workspace';
+
+const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer];
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  let opts: BenchOptions;
+  try {
+    opts = parseOptions(process.argv.slice(2), path.join(__dirname, 'results'));
+  } catch (err) {
+    log((err as Error).message);
+    return 2;
+  }
+  const started = new Date();
+  const t0 = performance.now();
+  const machine = await describeMachine();
+  log(`gatehouse bench (${opts.quick ? 'quick' : 'default'}): ${machine.nproc} × ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`);
+  const notes: string[] = [];
+  if (machine.loadAverageAtStart[0]! > machine.nproc * 0.5)
+    notes.push(`The machine was busy when the run started (1-minute load average ${machine.loadAverageAtStart[0]} on ${machine.nproc} cores): treat the figures as rough.`);
+  if (opts.rounds < 3) notes.push(`Only ${opts.rounds} round(s) per load: medians need at least 3.`);
+
+  const ws = makeWorkspace();
+  const cleanup = async () => {
+    await stopAll();
+    ws.remove();
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`\n${sig}: stopping everything the benchmark started`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', killAllNow);
+
+  const subjects: Subject[] = [];
+  const subjectInfo: SubjectInfo[] = [];
+  let backends: Backends | undefined;
+  try {
+    const cert = await makePeerCertificate(ws.sub('certs'));
+    const [bNginx, bNginxTls, bNode] = await freePorts(3);
+    backends = await startBackends(ws.dir, { nginx: bNginx!, nginxTls: bNginxTls!, node: bNode! }, cert);
+    log(`backends up: nginx :${backends.nginxPort} (TLS :${backends.nginxTlsPort}), node :${backends.nodePort}`);
+    const direct = directSubject(backends);
+    subjects.push(direct);
+    subjectInfo.push({ id: 'direct', label: 'direct', notes: direct.notes, version: `nginx ${await nginxPeer.version()} / Node ${process.versions.node}` });
+
+    const want = (id: string) => opts.subjects.length === 0 || opts.subjects.includes(id);
+    const ghMissing = await gatehouseMissing();
+    const ghStartups: number[] = [];
+    for (const [id, recording] of [['gatehouse', true], ['gatehouse-norec', false]] as const) {
+      if (!want(id)) continue;
+      const label = recording ? 'Gatehouse' : 'Gatehouse (rec off)';
+      if (ghMissing) {
+        subjectInfo.push({ id, label, notes: [], skipped: ghMissing });
+        continue;
+      }
+      try {
+        const [http, https] = await freePorts(2);
+        const o = { dir: ws.sub(id), backends, recording, httpPort: http!, httpsPort: https! };
+        const g = await startGatehouse(o);
+        ghStartups.push(g.startupMs);
+        const s = gatehouseSubject(id, g, o);
+        subjects.push(s);
+        subjectInfo.push({ id, label, notes: s.notes });
+        log(`${label} up on :${http} / :${https} in ${g.startupMs.toFixed(0)} ms`);
+      } catch (err) {
+        subjectInfo.push({ id, label, notes: [], skipped: `did not start: ${(err as Error).message.split('\n')[0]}` });
+        log(`${label} did not start: ${(err as Error).message}`);
+      }
+    }
+    for (const peer of PEERS) {
+      if (!want(peer.id)) continue;
+      const missing = peer.unavailable();
+      if (missing) {
+        subjectInfo.push({ id: peer.id, label: peer.label, notes: [], skipped: missing });
+        log(`${peer.label}: skipped (${missing})`);
+        continue;
+      }
+      try {
+        const [http, https] = await freePorts(2);
+        const s = await peer.start({ dir: ws.sub(peer.id), backends, cert, httpPort: http!, httpsPort: https! });
+        subjects.push(s);
+        subjectInfo.push({ id: peer.id, label: peer.label, notes: s.notes, version: await peer.version() });
+        log(`${peer.label} up on :${http} / :${https}`);
+      } catch (err) {
+        subjectInfo.push({ id: peer.id, label: peer.label, notes: [], skipped: `did not start: ${(err as Error).message.split('\n')[0]}` });
+        log(`${peer.label} did not start: ${(err as Error).message}`);
+      }
+    }
+
+    const ctx: LoadContext = { opts, tlsConnect: await buildTlsConnect(ws.sub('tools')) };
+    await warmUp(subjects, opts);
+
+    const loads: LoadResult[] = [];
+    for (const load of LOADS) {
+      if (!wanted(opts, load.id)) continue;
+      if (load.id.startsWith('node-') && !opts.nodeBackend && opts.only.length === 0) continue;
+      log(`load ${load.id}: ${load.title}`);
+      loads.push(await runInterleaved(load, subjects, ctx, log));
+    }
+
+    const extras = await runExtras({ opts, ws, backends, ghMissing, subjects, ghStartups, ctx, log });
+
+    await cleanup();
+    const results: BenchResults = {
+      startedAt: started.toISOString(),
+      durationS: (performance.now() - t0) / 1000,
+      mode: opts.quick ? 'quick' : 'default',
+      rounds: opts.rounds,
+      secondsPerMeasurement: opts.seconds,
+      machine,
+      loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      subjects: subjectInfo,
+      loads,
+      extras,
+      notes,
+    };
+    const files = writeResults(results, opts.outDir);
+    log(`\nwrote ${files.md} and ${files.json} (${Math.round(results.durationS)} s)`);
+    return 0;
+  } catch (err) {
+    log(`bench failed: ${(err as Error).stack ?? err}`);
+    await cleanup();
+    return 1;
+  }
+}
+
+/** Brings every subject's code paths (JIT, pools, TLS session state) up to speed before anything is measured. */
+async function warmUp(subjects: readonly Subject[], opts: BenchOptions): Promise<void> {
+  const seconds = Math.max(1, Math.round(opts.seconds.warmup));
+  log(`warm-up: ${seconds} s of HTTP, HTTPS and HTTP/2 per subject`);
+  for (const s of subjects) {
+    const http = s.url('nginx', 'http');
+    const https = s.url('nginx', 'https');
+    try {
+      if (http) await runWrk({ url: http, threads: 2, connections: 50, seconds });
+      if (https) await runWrk({ url: https, threads: 2, connections: 50, seconds });
+      if (https && s.h2) await runH2load({ url: https, clients: 50, streams: 10, threads: 2, seconds });
+    } catch (err) {
+      log(`  warm-up of ${s.id} failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(`bench failed: ${(err as Error).stack ?? err}`);
+    killAllNow();
+    process.exit(1);
+  },
+);

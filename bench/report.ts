@@ -93,7 +93,10 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('|---|---|---|');
   for (const e of Object.values(r.extras)) {
     const figs = Object.entries(e.figures)
-      .map(([k, v]) => `${k} ${num(v, v >= 100 ? 0 : 2)}`)
+      .map(([k, v]) => {
+        const unit = /Ms$/.test(k) ? ' ms' : /MB$/.test(k) ? ' MB' : '';
+        return `${unit ? k.slice(0, -2) : k} ${num(v, Math.abs(v) >= 100 ? 0 : unit === ' MB' ? 1 : 2)}${unit}`;
+      })
       .join(', ');
     out.push(`| ${e.title} | ${e.skipped ? `not measured: ${e.skipped}` : figs} | ${e.notes.join('; ')} |`);
   }

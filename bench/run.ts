@@ -77,7 +77,6 @@ async function main(): Promise<number> {
 
     const want = (id: string) => opts.subjects.length === 0 || opts.subjects.includes(id);
     const ghMissing = await gatehouseMissing();
-    const ghStartups: number[] = [];
     for (const [id, recording] of [['gatehouse', true], ['gatehouse-norec', false]] as const) {
       if (!want(id)) continue;
       const label = recording ? 'Gatehouse' : 'Gatehouse (rec off)';
@@ -89,7 +88,6 @@ async function main(): Promise<number> {
         const [http, https] = await freePorts(2);
         const o = { dir: ws.sub(id), backends, recording, httpPort: http!, httpsPort: https! };
         const g = await startGatehouse(o);
-        ghStartups.push(g.startupMs);
         const s = gatehouseSubject(id, g, o);
         subjects.push(s);
         subjectInfo.push({ id, label, notes: s.notes });
@@ -130,7 +128,7 @@ async function main(): Promise<number> {
       loads.push(await runInterleaved(load, subjects, ctx, log));
     }
 
-    const extras = await runExtras({ opts, ws, backends, ghMissing, subjects, ghStartups, ctx, log });
+    const extras = await runExtras({ opts, ws, backends, ghMissing, subjects, ctx, log });
 
     await cleanup();
     const results: BenchResults = {

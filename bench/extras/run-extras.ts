@@ -1,9 +1,13 @@
 import type { Backends } from '../backends/backend';
 import type { LoadContext } from '../loads';
-import type { BenchOptions } from '../options';
+import { wanted, type BenchOptions } from '../options';
 import type { ExtraResult } from '../results-model';
 import type { Subject } from '../subjects/subject';
 import type { makeWorkspace } from '../workspace';
+import { COLD_CERT_TITLE, measureColdCert } from './cold-cert';
+import { measureEngineMemory } from './engine-memory';
+import { measureRenderer, RENDERER_TITLE } from './renderer';
+import { measureStartup } from './startup';
 
 export interface ExtrasContext {
   opts: BenchOptions;
@@ -11,19 +15,38 @@ export interface ExtrasContext {
   backends: Backends;
   ghMissing: string | undefined;
   subjects: Subject[];
-  ghStartups: number[];
   ctx: LoadContext;
   log(line: string): void;
 }
 
-/** The Gatehouse-only measures: cold certificate, memory, start-up, renderer. */
+/** The Gatehouse-only measures: cold certificate, memory, start-up, renderer. Each failure is reported, not thrown. */
 export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraResult>> {
-  const skipped = (title: string, why: string): ExtraResult => ({ title, skipped: why, figures: {}, notes: [] });
-  const why = x.ghMissing ?? 'not run';
-  return {
-    'cold-cert': skipped('Cold certificate for a never-seen host (TLS handshake with a new SNI minus a warm one)', why),
-    memory: skipped('Engine RSS idle and after 100k recorded small exchanges (recording cap 10k)', why),
-    startup: skipped('Engine start-up (spawn → listening)', why),
-    renderer: skipped('Renderer: 100k rows, frame times at 5k exchanges/s', why),
+  const out: Record<string, ExtraResult> = {};
+  const attempt = async (id: string, title: string, fn: () => Promise<ExtraResult>) => {
+    if (!wanted(x.opts, id)) return;
+    x.log(`extra ${id}: ${title}`);
+    try {
+      out[id] = await fn();
+    } catch (err) {
+      x.log(`  failed: ${(err as Error).message}`);
+      out[id] = { title, skipped: `failed: ${(err as Error).message.split('\n')[0]}`, figures: {}, notes: [] };
+    }
   };
+  const gh = x.subjects.find((s) => s.id === 'gatehouse');
+  const ghHttps = gh ? Number(new URL(gh.url('nginx', 'https')!).port) : undefined;
+  await attempt('cold-cert', COLD_CERT_TITLE, () =>
+    measureColdCert({ tlsConnectBin: x.ctx.tlsConnect.bin, httpsPort: ghHttps, count: x.opts.coldCerts, dataDir: x.ws.sub('ca-direct'), log: x.log }),
+  );
+  const memoryTitle = 'Engine RSS idle and after 100k recorded small exchanges (recording cap 10k)';
+  const startupTitle = 'Engine start-up (spawn → both listeners accept)';
+  if (x.ghMissing) {
+    for (const [id, title] of [['memory', memoryTitle], ['startup', startupTitle], ['renderer', RENDERER_TITLE]] as const)
+      if (wanted(x.opts, id)) out[id] = { title, skipped: x.ghMissing, figures: {}, notes: [] };
+    return out;
+  }
+  await attempt('memory', memoryTitle, () => measureEngineMemory({ dir: x.ws.sub('gh-memory'), backends: x.backends, exchanges: x.opts.recordedExchanges, log: x.log }));
+  await attempt('startup', startupTitle, () => measureStartup({ dir: x.ws.sub('gh-startup'), backends: x.backends, runs: x.opts.startups, log: x.log }));
+  if (x.opts.renderer) await attempt('renderer', RENDERER_TITLE, () => measureRenderer({ dir: x.ws.sub('gh-renderer'), backends: x.backends, log: x.log }));
+  else out['renderer'] = { title: RENDERER_TITLE, skipped: '--no-renderer', figures: {}, notes: [] };
+  return out;
 }

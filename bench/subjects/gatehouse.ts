@@ -61,7 +61,7 @@ export async function startGatehouse(o: GatehouseOptions): Promise<StartedGateho
   const configFile = path.join(o.dir, 'gatehouse.json');
   const [dnsPort] = await freePorts(1);
   fs.writeFileSync(configFile, JSON.stringify(gatehouseConfig(o, dnsPort!), null, 2));
-  const env = { ...process.env, GATEHOUSE_DATA_DIR: dataDir };
+  const env = { ...process.env, GATEHOUSE_HOME: dataDir, GATEHOUSE_CONFIG: configFile };
   const t0 = performance.now();
   const p = startProcess(
     `gatehouse${o.recording ? '' : ' (recording off)'}`,

@@ -1,0 +1,229 @@
+import type { InstanceInfo } from '../../shared/api-contract';
+import { formatConfigIssue, type ConfigIssue, type GatehouseConfig } from '../../shared/config';
+import { ConfigStore } from '../config/config-store';
+import { watchConfig } from '../config/config-watcher';
+import { ensureDataDir } from '../config/data-dir';
+import { Engine } from '../engine/engine';
+import type { ExchangeObserver } from '../engine/exchange-observer';
+import type { Logger } from '../engine/logger';
+import { removeInstanceFile, writeInstanceFile } from './instance-file';
+import { gatehouseVersion } from './version';
+
+/**
+ * The composition root: one running Gatehouse, as `gatehouse start` and the
+ * Electron shell create it. It owns the parts (config, engine, watcher, and the
+ * listeners other modules add) and starts them in order; stop() stops them in
+ * reverse order.
+ *
+ * To add a part: start it in start() at its place in the sequence, then
+ * `this.started('name', (graceMs) => part.stop())` so it is stopped (and
+ * stopped on a failed start); react to config edits with onConfigApplied().
+ */
+export interface GatehouseInstanceOptions {
+  configPath: string;
+  dataDir: string;
+  /** Overrides config.httpPort (CLI --http-port); 0 = any free port. */
+  httpPort?: number;
+  /** Overrides config.httpsPort (CLI --https-port); for the HTTPS listener. */
+  httpsPort?: number;
+  /** Overrides config.listen (tests). */
+  listen?: string[];
+  /** True when no desktop window drives this instance (the CLI, or `npm start` without Electron). */
+  headless: boolean;
+  logger: Logger;
+  /** Exchange observer for the engine (the recorder), when the caller provides one. */
+  observer?: ExchangeObserver;
+}
+
+/** Why the config file's latest content is not in effect. */
+export interface ConfigProblem {
+  path: string;
+  /** Located issues (empty when the file is missing or could not be applied). */
+  issues: ConfigIssue[];
+  /** One or more lines, ready to print. */
+  message: string;
+}
+
+interface StartedPart {
+  name: string;
+  stop(graceMs: number): Promise<void>;
+}
+
+/** Top-level settings that only take effect when the listeners are (re)started. */
+const RESTART_FIELDS = ['httpPort', 'httpsPort', 'dnsPort', 'listen'] as const;
+
+export class GatehouseInstance {
+  readonly store: ConfigStore;
+  private currentConfig!: GatehouseConfig;
+  private problem: ConfigProblem | undefined;
+  private engineRef: Engine | undefined;
+  private readonly parts: StartedPart[] = [];
+  private readonly appliedListeners = new Set<(config: GatehouseConfig) => void>();
+  private readonly problemListeners = new Set<(problem: ConfigProblem) => void>();
+  private stopping: Promise<void> | undefined;
+  private startedAt = 0;
+
+  private constructor(readonly options: Readonly<GatehouseInstanceOptions>) {
+    this.store = new ConfigStore(options.configPath);
+  }
+
+  static async start(options: GatehouseInstanceOptions): Promise<GatehouseInstance> {
+    const instance = new GatehouseInstance(options);
+    try {
+      await instance.startParts();
+    } catch (err) {
+      await instance.stop(0);
+      throw err;
+    }
+    return instance;
+  }
+
+  private async startParts(): Promise<void> {
+    const { options } = this;
+    const log = options.logger;
+
+    // 1. State directory and config (a config that does not validate stops the start here).
+    ensureDataDir(options.dataDir);
+    const loaded = await this.store.load();
+    if (loaded.created) log.info(`created ${loaded.file} with a default route (app.test → http://127.0.0.1:3000); edit it or use \`gatehouse route add\``);
+    this.currentConfig = loaded.config;
+
+    // 2. The proxy engine: plain HTTP listeners, route table, upstream pools.
+    const engine = await Engine.start({
+      config: loaded.config,
+      ...(options.httpPort !== undefined ? { httpPort: options.httpPort } : {}),
+      ...(options.listen !== undefined ? { listen: options.listen } : {}),
+      ...(options.observer !== undefined ? { observer: options.observer } : {}),
+      logger: log,
+    });
+    this.engineRef = engine;
+    this.started('engine', (graceMs) => engine.stop(graceMs));
+
+    // 3. Parts that feed the engine or watch it go here, each followed by started():
+    //    HTTPS listener (this.httpsPort), DNS responder, recorder, control server.
+
+    // 4. Hand edits of the config file, applied live.
+    const watcher = await watchConfig(this.store.file, {
+      initialText: loaded.text,
+      onEvent: (event) => {
+        if (event.type === 'changed') this.applyConfig(event.config);
+        else if (event.type === 'invalid') this.reportProblem(event.issues, 'the running routes were kept');
+        else this.reportProblem([], `${event.reason}; the running routes were kept`);
+      },
+    });
+    this.started('config watcher', () => watcher.close());
+
+    // 5. Tell other processes where this instance is.
+    this.startedAt = Date.now();
+    await writeInstanceFile(options.dataDir, { ...this.info(), startedAt: this.startedAt });
+    this.started('instance file', async () => removeInstanceFile(options.dataDir));
+  }
+
+  /** Registers a started part so stop() stops it (in reverse order of starting). */
+  private started(name: string, stop: (graceMs: number) => Promise<void>): void {
+    this.parts.push({ name, stop });
+  }
+
+  get engine(): Engine {
+    if (!this.engineRef) throw new Error('the engine is not running');
+    return this.engineRef;
+  }
+
+  /** The config in effect (the last good one). */
+  get config(): GatehouseConfig {
+    return this.currentConfig;
+  }
+
+  /** Set while the file on disk is invalid or missing; cleared by the next good edit. */
+  get configProblem(): ConfigProblem | undefined {
+    return this.problem;
+  }
+
+  /** The HTTPS port asked for: --https-port, else the config's httpsPort, else undefined (the listener's default). */
+  get httpsPort(): number | undefined {
+    return this.options.httpsPort ?? this.currentConfig.httpsPort;
+  }
+
+  info(): InstanceInfo {
+    const info: InstanceInfo = {
+      version: gatehouseVersion(),
+      mode: this.options.headless ? 'headless' : 'app',
+      pid: process.pid,
+      configPath: this.store.file,
+      dataDir: this.options.dataDir,
+    };
+    if (this.engineRef) info.httpPort = this.engineRef.httpPort;
+    return info;
+  }
+
+  /** Called after each config edit that took effect. Returns an unsubscribe function. */
+  onConfigApplied(listener: (config: GatehouseConfig) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
+  /** Called when an edit of the config file could not take effect. Returns an unsubscribe function. */
+  onConfigProblem(listener: (problem: ConfigProblem) => void): () => void {
+    this.problemListeners.add(listener);
+    return () => this.problemListeners.delete(listener);
+  }
+
+  /** Applies a validated config to every part; on failure nothing changes and the problem is reported. */
+  private applyConfig(config: GatehouseConfig): void {
+    try {
+      this.engine.applyConfig(config);
+    } catch (err) {
+      this.reportProblem([], `${this.store.file} could not be applied (${(err as Error).message}); the running routes were kept`);
+      return;
+    }
+    const previous = this.currentConfig;
+    this.currentConfig = config;
+    this.problem = undefined;
+    const enabled = config.routes.filter((r) => r.enabled !== false).length;
+    this.options.logger.info(`config reloaded: ${config.routes.length} route(s), ${enabled} enabled`);
+    for (const field of RESTART_FIELDS) {
+      if (JSON.stringify(previous[field]) !== JSON.stringify(config[field])) {
+        this.options.logger.warn(`"${field}" changed in ${this.store.file}; restart Gatehouse for it to take effect`);
+      }
+    }
+    for (const listener of this.appliedListeners) {
+      try {
+        listener(config);
+      } catch (err) {
+        this.options.logger.error(`a config listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private reportProblem(issues: ConfigIssue[], consequence: string): void {
+    const message = issues.length
+      ? [`${this.store.file} is not valid (${consequence}):`, ...issues.map((i) => `  ${formatConfigIssue(i)}`)].join('\n')
+      : consequence;
+    this.problem = { path: this.store.file, issues, message };
+    this.options.logger.error(message);
+    for (const listener of this.problemListeners) {
+      try {
+        listener(this.problem);
+      } catch (err) {
+        this.options.logger.error(`a config listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Stops every part in reverse order; in-flight requests get up to `graceMs` to finish. Idempotent. */
+  stop(graceMs = 5_000): Promise<void> {
+    this.stopping ??= this.stopParts(graceMs);
+    return this.stopping;
+  }
+
+  private async stopParts(graceMs: number): Promise<void> {
+    while (this.parts.length > 0) {
+      const part = this.parts.pop()!;
+      try {
+        await part.stop(graceMs);
+      } catch (err) {
+        this.options.logger.error(`stopping the ${part.name} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}

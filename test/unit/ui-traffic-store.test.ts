@@ -6,6 +6,7 @@ import type { ExchangeSummary } from '../../shared/exchange-types';
 import { visibleRange, scrollToReveal, isAtEnd } from '../../renderer/src/model/windowing';
 import { buildWaterfall } from '../../renderer/src/model/timing-waterfall';
 import { hexDumpLines } from '../../renderer/src/model/hex-dump';
+import { buildListView, FilteredRows } from '../../renderer/src/model/traffic-view';
 
 function manualFrames(): FrameScheduler & { run(): void; pending: number } {
   let queue: Array<() => void> = [];
@@ -170,4 +171,52 @@ test('hex dump', () => {
   assert.equal(lines.length, 2);
   assert.equal(lines[0], '00000000  48 69 00 ff 41 41 41 41  41 41 41 41 41 41 41 41 |Hi..AAAAAAAAAAAA|');
   assert.match(lines[1]!, /^00000010  41 41 {4}/);
+});
+
+test('the incremental filtered view always equals a full rescan (random event sequences)', () => {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const frames = manualFrames();
+  const store = new TrafficStore(frames, 150);
+  store.replaceAll([]);
+  const filtered = new FilteredRows();
+  const filter = { statusClass: ['2xx' as const, 'pending' as const], method: 'GET' };
+  let next = 1;
+  const live: number[] = [];
+  for (let round = 0; round < 300; round++) {
+    const ops = 1 + Math.floor(rand() * 6);
+    for (let o = 0; o < ops; o++) {
+      const r = rand();
+      if (r < 0.5) {
+        const s = next++;
+        live.push(s);
+        store.enqueue({ kind: 'upsert', items: [x(s, { method: rand() < 0.5 ? 'GET' : 'POST' })] });
+      } else if (r < 0.8 && live.length) {
+        const s = live[Math.floor(rand() * live.length)]!;
+        store.enqueue({ kind: 'upsert', items: [x(s, { state: 'complete', status: rand() < 0.5 ? 200 : 500, method: rand() < 0.7 ? 'GET' : 'POST' })] });
+      } else if (r < 0.93 && live.length) {
+        // The ring buffer drops the oldest.
+        const k = Math.min(live.length, 1 + Math.floor(rand() * 3));
+        store.enqueue({ kind: 'remove', ids: live.splice(0, k).map((s) => `e${s}`) });
+      } else if (r < 0.97 && live.length > 2) {
+        const [s] = live.splice(1 + Math.floor(rand() * (live.length - 1)), 1);
+        store.enqueue({ kind: 'remove', ids: [`e${s}`] });
+      } else if (r < 0.98) {
+        live.length = 0;
+        store.enqueue({ kind: 'remove', ids: [], all: true });
+      }
+    }
+    frames.run();
+    const snap = store.getSnapshot();
+    for (const mode of ['newest-first', 'follow'] as const) {
+      const inc = filtered.view(snap, filter, mode);
+      const full = buildListView(snap.rows, filter, mode);
+      assert.deepEqual(inc.ids(), full.ids(), `round ${round} ${mode}`);
+      if (full.count > 0) {
+        const probe = full.at(Math.floor(rand() * full.count));
+        assert.equal(inc.at(inc.indexOfSeq(probe.seq)).id, probe.id);
+      }
+    }
+    assert.ok(snap.rows.length <= 150);
+  }
 });

@@ -46,6 +46,8 @@ export function normalizeTarget(input: string): string {
 
 export function checkTarget(url: string): string | null {
   if (url.startsWith('unix:')) return url.length > 5 ? null : 'A unix target needs a socket path, e.g. unix:/tmp/app.sock';
+  const port = /^[a-z]+:\/\/(?:\[[^\]]*\]|[^/:]*):(\d+)/i.exec(url)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `"${url}": port ${port} is out of range (1–65535)`;
   let u: URL;
   try {
     u = new URL(url);

@@ -11,10 +11,25 @@ export type TrafficEvent =
   | { kind: 'upsert'; items: readonly ExchangeSummary[] }
   | { kind: 'remove'; ids: readonly string[]; all?: boolean };
 
+/**
+ * How this snapshot's rows differ from the previous version's, so derived
+ * views (the filtered list) can update incrementally instead of rescanning.
+ */
+export type RowsChange =
+  /**
+   * The first `dropped` old rows are gone (the recorder's ring buffer drops the
+   * oldest), rows from `from` on are new, rows at `updated` were replaced.
+   * Positions are in the new snapshot's coordinates.
+   */
+  | { kind: 'append'; dropped: number; from: number; updated: readonly number[] }
+  /** Anything else (removals in the middle, out-of-order inserts, a reload): rescan. */
+  | { kind: 'reset' };
+
 export interface TrafficSnapshot {
   /** Bumped on every applied batch. */
   version: number;
   rows: readonly ExchangeSummary[];
+  change: RowsChange;
   /** True until the first full load has been applied. */
   loading: boolean;
 }
@@ -22,8 +37,10 @@ export interface TrafficSnapshot {
 export const DEFAULT_ROW_CAP = 200_000;
 
 export class TrafficStore {
-  private snapshot: TrafficSnapshot = { version: 0, rows: [], loading: true };
+  private snapshot: TrafficSnapshot = { version: 0, rows: [], change: { kind: 'reset' }, loading: true };
+  /** id -> absolute position; the row is at (abs - base) in the current rows. */
   private index = new Map<string, number>();
+  private base = 0;
   private queue: TrafficEvent[] = [];
   private held = false;
   private cancelFrame: (() => void) | null = null;
@@ -42,8 +59,8 @@ export class TrafficStore {
   };
 
   get(id: string): ExchangeSummary | undefined {
-    const pos = this.index.get(id);
-    return pos === undefined ? undefined : this.snapshot.rows[pos];
+    const abs = this.index.get(id);
+    return abs === undefined ? undefined : this.snapshot.rows[abs - this.base];
   }
 
   /** Queues events; they are applied together on the next frame. */
@@ -61,9 +78,9 @@ export class TrafficStore {
   replaceAll(items: readonly ExchangeSummary[]): void {
     const rows = [...items].sort((a, b) => a.seq - b.seq);
     const trimmed = rows.length > this.cap ? rows.slice(rows.length - this.cap) : rows;
-    this.index = indexOf(trimmed);
+    this.reindex(trimmed);
     this.held = false;
-    this.publish(trimmed, false);
+    this.publish(trimmed, { kind: 'reset' }, false);
     this.flush();
   }
 
@@ -74,58 +91,84 @@ export class TrafficStore {
     if (this.held || this.queue.length === 0) return;
     const events = this.queue;
     this.queue = [];
-    const rows = this.snapshot.rows.slice();
-    let index = this.index;
-    let reindex = false;
+    let rows = this.snapshot.rows.slice();
+    let from = rows.length;
+    let updated: number[] = [];
+    let reset = false;
     let removed: Set<string> | null = null;
     for (const ev of events) {
       if (ev.kind === 'remove') {
         if (ev.all) {
-          rows.length = 0;
-          index = new Map();
+          rows = [];
+          this.reindex(rows);
+          from = 0;
+          updated = [];
           removed = null;
-          continue;
+          reset = true;
+        } else {
+          removed ??= new Set();
+          for (const id of ev.ids) removed.add(id);
         }
-        removed ??= new Set();
-        for (const id of ev.ids) removed.add(id);
         continue;
       }
       for (const item of ev.items) {
         if (removed?.has(item.id)) continue;
-        const pos = index.get(item.id);
-        if (pos !== undefined) {
+        const abs = this.index.get(item.id);
+        if (abs !== undefined) {
+          const pos = abs - this.base;
           rows[pos] = newer(rows[pos]!, item);
+          if (pos < from) updated.push(pos);
           continue;
         }
         const last = rows[rows.length - 1];
         if (!last || last.seq < item.seq) {
-          index.set(item.id, rows.length);
+          this.index.set(item.id, this.base + rows.length);
           rows.push(item);
         } else {
           // Out of order (rare): insert by seq and renumber.
           rows.splice(insertionPoint(rows, item.seq), 0, item);
-          index = indexOf(rows);
+          this.reindex(rows);
+          reset = true;
         }
       }
     }
-    let out: ExchangeSummary[] = rows;
+    let dropped = 0;
     if (removed) {
-      const gone = removed;
-      out = rows.filter((r) => !gone.has(r.id));
-      reindex = true;
+      let present = 0;
+      for (const id of removed) if (this.index.has(id)) present++;
+      let k = 0;
+      while (k < rows.length && removed.has(rows[k]!.id)) k++;
+      if (k === present) dropped = k;
+      else {
+        const gone = removed;
+        rows = rows.filter((r) => !gone.has(r.id));
+        this.reindex(rows);
+        reset = true;
+      }
     }
-    if (out.length > this.cap) {
-      out = out.slice(out.length - this.cap);
-      reindex = true;
+    if (rows.length - dropped > this.cap) dropped = rows.length - this.cap;
+    if (dropped > 0) {
+      for (let i = 0; i < dropped; i++) this.index.delete(rows[i]!.id);
+      rows = rows.slice(dropped);
+      this.base += dropped;
     }
-    this.index = reindex ? indexOf(out) : index;
-    this.publish(out, this.snapshot.loading);
+    const change: RowsChange =
+      reset || dropped > from
+        ? { kind: 'reset' }
+        : { kind: 'append', dropped, from: from - dropped, updated: updated.filter((p) => p >= dropped).map((p) => p - dropped) };
+    this.publish(rows, change, this.snapshot.loading);
   }
 
   dispose(): void {
     this.cancelFrame?.();
     this.cancelFrame = null;
     this.queue = [];
+  }
+
+  private reindex(rows: readonly ExchangeSummary[]): void {
+    this.base = 0;
+    this.index = new Map();
+    for (let i = 0; i < rows.length; i++) this.index.set(rows[i]!.id, i);
   }
 
   private schedule(): void {
@@ -136,16 +179,10 @@ export class TrafficStore {
     });
   }
 
-  private publish(rows: readonly ExchangeSummary[], loading: boolean): void {
-    this.snapshot = { version: this.snapshot.version + 1, rows, loading };
+  private publish(rows: readonly ExchangeSummary[], change: RowsChange, loading: boolean): void {
+    this.snapshot = { version: this.snapshot.version + 1, rows, change, loading };
     for (const fn of [...this.subscribers]) fn();
   }
-}
-
-function indexOf(rows: readonly ExchangeSummary[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (let i = 0; i < rows.length; i++) m.set(rows[i]!.id, i);
-  return m;
 }
 
 /** The first position whose seq is greater than `seq` (rows sorted by seq). */

@@ -1,6 +1,7 @@
 import type { ExchangeFilter, ExchangeSummary } from '../../../shared/exchange-types';
 import { matchesFilter, statusClassOf } from '../../../shared/exchange-filter';
 import { formatBytes, formatDuration, splitUrl } from './format';
+import type { TrafficSnapshot } from './traffic-store';
 
 /**
  * What the traffic list shows, derived from the store's rows: filtered, in
@@ -11,7 +12,8 @@ export type ListMode = 'newest-first' | 'follow';
 export interface ListView {
   count: number;
   at(displayIndex: number): ExchangeSummary;
-  indexOfId(id: string): number;
+  /** Display index of the exchange with this seq, or -1 when it is not in the view. */
+  indexOfSeq(seq: number): number;
   ids(): string[];
 }
 
@@ -27,25 +29,108 @@ export function isFilterActive(f: ExchangeFilter): boolean {
   );
 }
 
+/** A one-off list view (tests, small lists): filters everything. */
 export function buildListView(rows: readonly ExchangeSummary[], filter: ExchangeFilter, mode: ListMode): ListView {
-  const base = isFilterActive(filter) ? rows.filter((x) => matchesFilter(x, normalizeFilter(filter))) : rows;
-  const n = base.length;
-  const at = mode === 'newest-first' ? (i: number) => base[n - 1 - i]! : (i: number) => base[i]!;
-  let positions: Map<string, number> | null = null;
+  return new FilteredRows().view({ version: 1, rows, change: { kind: 'reset' }, loading: false }, filter, mode);
+}
+
+/**
+ * The filtered list, kept incrementally across store snapshots: new rows are
+ * tested once as they arrive, replaced rows are re-tested, dropped-oldest rows
+ * shift positions; only a filter change or a reset rescans everything.
+ */
+export class FilteredRows {
+  private key = '';
+  private version = -1;
+  private predicate: ((x: ExchangeSummary) => boolean) | null = null;
+  /** Positions (into the snapshot's rows) that match, ascending. */
+  private positions: number[] = [];
+
+  view(snapshot: TrafficSnapshot, filter: ExchangeFilter, mode: ListMode): ListView {
+    const active = isFilterActive(filter);
+    if (!active) {
+      this.key = '';
+      this.version = -1;
+      return listView(snapshot.rows, null, snapshot.rows.length, mode);
+    }
+    const key = JSON.stringify(filter);
+    const change = snapshot.change;
+    if (key !== this.key || this.predicate === null) {
+      this.key = key;
+      const f = normalizeFilter(filter);
+      this.predicate = (x) => matchesFilter(x, f);
+      this.rescan(snapshot.rows);
+    } else if (snapshot.version === this.version) {
+      // Same snapshot again: nothing to do.
+    } else if (snapshot.version === this.version + 1 && change.kind === 'append') {
+      this.apply(snapshot.rows, change);
+    } else {
+      this.rescan(snapshot.rows);
+    }
+    this.version = snapshot.version;
+    return listView(snapshot.rows, this.positions, this.positions.length, mode);
+  }
+
+  private rescan(rows: readonly ExchangeSummary[]): void {
+    const p = this.predicate!;
+    const out: number[] = [];
+    for (let i = 0; i < rows.length; i++) if (p(rows[i]!)) out.push(i);
+    this.positions = out;
+  }
+
+  private apply(rows: readonly ExchangeSummary[], change: Extract<TrafficSnapshot['change'], { kind: 'append' }>): void {
+    const p = this.predicate!;
+    let positions = this.positions;
+    if (change.dropped > 0) {
+      const d = change.dropped;
+      positions = positions.filter((i) => i >= d).map((i) => i - d);
+    }
+    if (change.updated.length > 0) {
+      const set = new Set(positions);
+      let changed = false;
+      for (const pos of change.updated) {
+        const match = p(rows[pos]!);
+        if (match !== set.has(pos)) {
+          changed = true;
+          if (match) set.add(pos);
+          else set.delete(pos);
+        }
+      }
+      if (changed) positions = [...set].sort((a, b) => a - b);
+    }
+    // Appending to a fresh array keeps earlier views (which hold their own count) valid.
+    if (positions === this.positions) positions = positions.slice();
+    for (let i = change.from; i < rows.length; i++) if (p(rows[i]!)) positions.push(i);
+    this.positions = positions;
+  }
+}
+
+function listView(rows: readonly ExchangeSummary[], positions: readonly number[] | null, n: number, mode: ListMode): ListView {
+  const row = positions ? (i: number) => rows[positions[i]!]! : (i: number) => rows[i]!;
+  const at = mode === 'newest-first' ? (i: number) => row(n - 1 - i) : row;
   return {
     count: n,
     at,
-    indexOfId(id) {
-      if (!positions) {
-        positions = new Map();
-        for (let i = 0; i < n; i++) positions.set(base[i]!.id, i);
-      }
-      const p = positions.get(id);
-      if (p === undefined) return -1;
+    indexOfSeq(seq) {
+      // Rows are sorted by seq, and so are the filtered positions: two binary searches.
+      const p = lowerBound(n, (i) => row(i).seq < seq);
+      if (p >= n || row(p).seq !== seq) return -1;
       return mode === 'newest-first' ? n - 1 - p : p;
     },
-    ids: () => base.map((x) => x.id),
+    ids: () => Array.from({ length: n }, (_, i) => row(i).id),
   };
+}
+
+/** The first index in [0, n) for which `before` is false (before must be monotone). */
+function lowerBound(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function normalizeFilter(f: ExchangeFilter): ExchangeFilter {

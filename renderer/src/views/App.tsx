@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { RouteView } from '../../../shared/api-contract';
 import type { CodedError } from '../../../shared/http-types';
 import { animationFrameScheduler } from '../model/frame-scheduler';
 import { DEFAULT_ROW_CAP, TrafficStore } from '../model/traffic-store';
@@ -15,6 +16,8 @@ const TABS = [
   { id: 'ca', label: 'HTTPS & trust' },
 ] as const;
 
+const NO_ROUTES: RouteView[] = [];
+
 export function App() {
   const client = useClient();
   const connected = useConnected();
@@ -27,6 +30,8 @@ export function App() {
   useEvent('config.error', setConfigError);
   useEvent('routes.changed', () => setConfigError(null));
   const [syncError, setSyncError] = useState<Error | null>(null);
+
+  const openExchange = useCallback((id: string | null) => go(id ? ['traffic', id] : ['traffic']), [go]);
 
   const store = useMemo(() => new TrafficStore(animationFrameScheduler(), DEFAULT_ROW_CAP), []);
   useEffect(() => {
@@ -81,7 +86,7 @@ export function App() {
       <main className="main">
         {tab === 'routes' ? <RoutesView info={info.data} /> : null}
         {tab === 'traffic' ? (
-          <TrafficView store={store} routes={routes.data ?? []} openId={route[1] ?? null} onOpen={(id) => go(id ? ['traffic', id] : ['traffic'])} />
+          <TrafficView store={store} routes={routes.data ?? NO_ROUTES} openId={route[1] ?? null} onOpen={openExchange} />
         ) : null}
         {tab === 'ca' ? <CaView /> : null}
       </main>

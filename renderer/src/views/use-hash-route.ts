@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 /** "#/traffic/e12" -> ["traffic", "e12"]. The hash keeps the view across reloads and is easy to link. */
 export function useHashRoute(): [string[], (parts: string[]) => void] {
@@ -14,10 +14,10 @@ export function useHashRoute(): [string[], (parts: string[]) => void] {
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  const go = (next: string[]) => {
+  const go = useCallback((next: string[]) => {
     const hash = `#/${next.map(encodeURIComponent).join('/')}`;
     if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
     setParts(next);
-  };
+  }, []);
   return [parts, go];
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { ExchangeSummary } from '../../../../shared/exchange-types';
 import type { RequestEdit } from '../../../../shared/api-contract';
 import { formatBytes, formatClock, formatDuration } from '../../model/format';
@@ -15,7 +15,7 @@ import { WsMessages } from './WsMessages';
 type Tab = 'overview' | 'request' | 'response' | 'websocket' | 'replay';
 
 /** One exchange: overview, request/response headers as diffs, bodies, WebSocket messages, replay. */
-export function ExchangeDetail(props: {
+export const ExchangeDetail = memo(function ExchangeDetail(props: {
   id: string;
   summary: ExchangeSummary | undefined;
   onClose: () => void;
@@ -198,4 +198,4 @@ export function ExchangeDetail(props: {
       </div>
     </>
   );
-}
+});

@@ -1,9 +1,9 @@
-import { useCallback, useDeferredValue, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
 import type { RecordingState, RouteView } from '../../../../shared/api-contract';
 import type { ExchangeFilter } from '../../../../shared/exchange-types';
 import { downloadJson, readFileText } from '../../model/file-transfer';
 import type { TrafficStore } from '../../model/traffic-store';
-import { buildListView, isFilterActive, rowCells, type ListMode } from '../../model/traffic-view';
+import { FilteredRows, isFilterActive, rowCells, type ListMode } from '../../model/traffic-view';
 import { useClient, useEvent, useQuery } from '../client-context';
 import { EmptyState, ErrorNote } from '../common';
 import { ExchangeDetail } from '../detail/ExchangeDetail';
@@ -16,7 +16,6 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
   const client = useClient();
   const snapshot = useSyncExternalStore(props.store.subscribe, props.store.getSnapshot);
   const [filter, setFilter] = useState<ExchangeFilter>({});
-  const deferredFilter = useDeferredValue(filter);
   const [mode, setMode] = useState<ListMode>('newest-first');
   const [selectedId, setSelectedId] = useState<string | null>(props.openId);
   const [redact, setRedact] = useState(true);
@@ -25,8 +24,10 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
   const recording = useQuery('recording.get', {});
   useEvent('recording.state', (s: RecordingState) => recording.set(s));
 
-  const view = useMemo(() => buildListView(snapshot.rows, deferredFilter, mode), [snapshot.rows, deferredFilter, mode]);
-  const selectedIndex = selectedId ? view.indexOfId(selectedId) : -1;
+  const filtered = useMemo(() => new FilteredRows(), []);
+  const view = useMemo(() => filtered.view(snapshot, filter, mode), [filtered, snapshot, filter, mode]);
+  const selectedSeq = selectedId ? props.store.get(selectedId)?.seq : undefined;
+  const selectedIndex = selectedSeq !== undefined ? view.indexOfSeq(selectedSeq) : -1;
 
   const run = useCallback(async (p: Promise<unknown>) => {
     setError(null);
@@ -36,6 +37,16 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
       setError(err as Error);
     }
   }, []);
+
+  const { onOpen } = props;
+  const closeDetail = useCallback(() => onOpen(null), [onOpen]);
+  const openById = useCallback(
+    (id: string) => {
+      setSelectedId(id);
+      onOpen(id);
+    },
+    [onOpen],
+  );
 
   const open = (i: number) => {
     const x = view.at(i);
@@ -173,16 +184,7 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
       </div>
       {props.openId ? (
         <div className="traffic-detail">
-          <ExchangeDetail
-            key={props.openId}
-            id={props.openId}
-            summary={props.store.get(props.openId)}
-            onClose={() => props.onOpen(null)}
-            onOpen={(id) => {
-              setSelectedId(id);
-              props.onOpen(id);
-            }}
-          />
+          <ExchangeDetail key={props.openId} id={props.openId} summary={props.store.get(props.openId)} onClose={closeDetail} onOpen={openById} />
         </div>
       ) : null}
     </div>

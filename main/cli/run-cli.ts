@@ -1,4 +1,3 @@
-import { ConfigError } from '../config/config-error';
 import { gatehouseVersion } from '../instance/version';
 import type { CliCommand } from './cli-command';
 import { CliFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, println, UsageError, type CliContext } from './cli-context';
@@ -58,7 +57,7 @@ function usageFailure(ctx: CliContext, message: string, command?: string): numbe
 }
 
 function failure(ctx: CliContext, err: unknown): number {
-  if (err instanceof ConfigError || err instanceof CliFailure) {
+  if (err instanceof CliFailure) {
     println(ctx.stderr, `gatehouse: ${err.message}`);
   } else if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string') {
     // Coded errors (the engine's, the config layer's) carry a message meant for people.

@@ -20,7 +20,7 @@ export interface SchemaIssue {
 type Schema = Record<string, unknown>;
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-const rootValidator = ajv.compile(configSchema);
+let rootValidator: ValidateFunction | undefined;
 const definitions = (configSchema.definitions ?? {}) as Record<string, Schema>;
 const branchValidators = new WeakMap<Schema, ValidateFunction>();
 
@@ -32,6 +32,7 @@ const PATTERN = {
 };
 
 export function schemaIssues(value: unknown): SchemaIssue[] {
+  rootValidator ??= ajv.compile(configSchema);
   if (rootValidator(value)) return [];
   return explain(rootValidator.errors ?? [], value);
 }

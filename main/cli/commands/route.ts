@@ -1,7 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { RouteView } from '../../../shared/api-contract';
 import { normalizeRoutePath, parseRouteSpec, routeId, routeTargets, type RouteConfig } from '../../../shared/config';
-import { ConfigStore } from '../../config/config-store';
 import { readInstanceFile } from '../../instance/instance-file';
 import { balanceOption, COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
 import type { CliCommand } from '../cli-command';
@@ -98,6 +97,8 @@ async function runSub(sub: Sub, args: string[], ctx: CliContext): Promise<number
     return EXIT_OK;
   }
   const paths = pathsFrom({ config: v.config as string | undefined, 'data-dir': v['data-dir'] as string | undefined }, ctx);
+  // Loaded on use, so --help and usage errors stay instant.
+  const { ConfigStore } = require('../../config/config-store') as typeof import('../../config/config-store');
   const store = new ConfigStore(paths.configFile);
 
   switch (sub) {

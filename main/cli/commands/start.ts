@@ -1,6 +1,5 @@
 import { routeId, routeTargets } from '../../../shared/config';
 import type { Logger } from '../../engine/logger';
-import { GatehouseInstance } from '../../instance/gatehouse-instance';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom, portOption } from '../cli-args';
 import type { CliCommand } from '../cli-command';
 import { EXIT_OK, println, type CliContext } from '../cli-context';
@@ -51,6 +50,8 @@ export const startCommand: CliCommand = {
     const paths = pathsFrom(values, ctx);
     const logger = cliLogger(ctx);
 
+    // Loaded on use, so --help and usage errors stay instant.
+    const { GatehouseInstance } = require('../../instance/gatehouse-instance') as typeof import('../../instance/gatehouse-instance');
     const instance = await GatehouseInstance.start({
       configPath: paths.configFile,
       dataDir: paths.dataDir,
@@ -64,6 +65,7 @@ export const startCommand: CliCommand = {
     println(ctx.stdout, `Gatehouse ${info.version} running (pid ${info.pid})`);
     println(ctx.stdout, `  config: ${paths.configFile}`);
     println(ctx.stdout, `  data:   ${paths.dataDir}`);
+    if (instance.dashboardUrl) println(ctx.stdout, `  dashboard: ${instance.dashboardUrl}`);
     for (const route of instance.config.routes) {
       const state = route.enabled === false ? ' (disabled)' : '';
       println(ctx.stdout, `  route:  ${routeId(route)} → ${routeTargets(route).map((t) => t.url).join(', ')}${state}`);

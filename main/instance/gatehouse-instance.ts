@@ -1,11 +1,14 @@
-import type { InstanceInfo } from '../../shared/api-contract';
-import { formatConfigIssue, type ConfigIssue, type GatehouseConfig } from '../../shared/config';
+import type { ApiHandlers, InstanceInfo } from '../../shared/api-contract';
+import { formatConfigIssue, routeId, type ConfigIssue, type GatehouseConfig } from '../../shared/config';
 import { ConfigStore } from '../config/config-store';
 import { watchConfig } from '../config/config-watcher';
 import { ensureDataDir } from '../config/data-dir';
 import { Engine } from '../engine/engine';
 import type { ExchangeObserver } from '../engine/exchange-observer';
 import type { Logger } from '../engine/logger';
+import { Recorder } from '../recorder/recorder';
+import { EventHub } from '../control/event-hub';
+import { startControlSurface, type ControlSurface } from '../control/control-surface';
 import { removeInstanceFile, writeInstanceFile } from './instance-file';
 import { gatehouseVersion } from './version';
 
@@ -31,8 +34,12 @@ export interface GatehouseInstanceOptions {
   /** True when no desktop window drives this instance (the CLI, or `npm start` without Electron). */
   headless: boolean;
   logger: Logger;
-  /** Exchange observer for the engine (the recorder), when the caller provides one. */
+  /** Exchange observer for the engine; default: this instance's recorder. */
   observer?: ExchangeObserver;
+  /** Control server port (default: any free port). */
+  controlPort?: number;
+  /** Built renderer served by the control server (default: dist/renderer). */
+  staticDir?: string;
 }
 
 /** Why the config file's latest content is not in effect. */
@@ -62,6 +69,10 @@ export class GatehouseInstance {
   private readonly problemListeners = new Set<(problem: ConfigProblem) => void>();
   private stopping: Promise<void> | undefined;
   private startedAt = 0;
+  /** API events (recorder, config, CA); the control server and the Electron shell subscribe. */
+  readonly events = new EventHub();
+  private recorderRef: Recorder | undefined;
+  private controlRef: ControlSurface | undefined;
 
   private constructor(readonly options: Readonly<GatehouseInstanceOptions>) {
     this.store = new ConfigStore(options.configPath);
@@ -88,12 +99,14 @@ export class GatehouseInstance {
     if (loaded.created) log.info(`created ${loaded.file} with a default route (app.test → http://127.0.0.1:3000); edit it or use \`gatehouse route add\``);
     this.currentConfig = loaded.config;
 
-    // 2. The proxy engine: plain HTTP listeners, route table, upstream pools.
+    // 2. The proxy engine: plain HTTP listeners, route table, upstream pools; the recorder observes it.
+    const recorder = new Recorder({ recording: loaded.config.recording, routes: loaded.config.routes, emit: this.events.emit });
+    this.recorderRef = recorder;
     const engine = await Engine.start({
       config: loaded.config,
       ...(options.httpPort !== undefined ? { httpPort: options.httpPort } : {}),
       ...(options.listen !== undefined ? { listen: options.listen } : {}),
-      ...(options.observer !== undefined ? { observer: options.observer } : {}),
+      observer: options.observer ?? recorder,
       logger: log,
     });
     this.engineRef = engine;
@@ -101,6 +114,29 @@ export class GatehouseInstance {
 
     // 3. Parts that feed the engine or watch it go here, each followed by started():
     //    HTTPS listener (this.httpsPort), DNS responder, recorder, control server.
+
+    // 3b. Control API (loopback HTTP + WebSocket; the shell reuses its handlers over IPC).
+    const control = await startControlSurface({
+      recorder,
+      events: this.events,
+      config: this.store,
+      currentConfig: () => this.currentConfig,
+      routeStatus: () => engine.routeStatus(),
+      endpoints: () => {
+        const i = this.info();
+        return { ...(i.httpPort !== undefined ? { httpPort: i.httpPort } : {}), ...(i.httpsPort !== undefined ? { httpsPort: i.httpsPort } : {}) };
+      },
+      info: () => this.info(),
+      ...(options.controlPort !== undefined ? { port: options.controlPort } : {}),
+      ...(options.staticDir !== undefined ? { staticDir: options.staticDir } : {}),
+    });
+    this.controlRef = control;
+    this.started('control server', () => control.stop());
+    this.onConfigApplied((config) => {
+      recorder.configure(config.recording, config.routes);
+      this.events.emit('routes.changed', config.routes.map((route) => ({ id: routeId(route), route, enabled: route.enabled !== false })));
+    });
+    this.onConfigProblem((problem) => this.events.emit('config.error', { path: problem.path, error: { code: 'CONFIG_INVALID', message: problem.message } }));
 
     // 4. Hand edits of the config file, applied live.
     const watcher = await watchConfig(this.store.file, {
@@ -115,7 +151,7 @@ export class GatehouseInstance {
 
     // 5. Tell other processes where this instance is.
     this.startedAt = Date.now();
-    await writeInstanceFile(options.dataDir, { ...this.info(), startedAt: this.startedAt });
+    await writeInstanceFile(options.dataDir, { ...this.info(), startedAt: this.startedAt, token: control.server.token });
     this.started('instance file', async () => removeInstanceFile(options.dataDir));
   }
 
@@ -127,6 +163,23 @@ export class GatehouseInstance {
   get engine(): Engine {
     if (!this.engineRef) throw new Error('the engine is not running');
     return this.engineRef;
+  }
+
+  /** The traffic recorder. */
+  get recorder(): Recorder {
+    if (!this.recorderRef) throw new Error('the recorder is not running');
+    return this.recorderRef;
+  }
+
+  /** The API, implemented once; the Electron shell calls these over IPC. */
+  get api(): ApiHandlers {
+    if (!this.controlRef) throw new Error('the control API is not running');
+    return this.controlRef.handlers;
+  }
+
+  /** The dashboard URL with its token (print it for the user; never log it). */
+  get dashboardUrl(): string | undefined {
+    return this.controlRef?.server.dashboardUrl;
   }
 
   /** The config in effect (the last good one). */
@@ -153,6 +206,7 @@ export class GatehouseInstance {
       dataDir: this.options.dataDir,
     };
     if (this.engineRef) info.httpPort = this.engineRef.httpPort;
+    if (this.controlRef) info.controlUrl = this.controlRef.server.url;
     return info;
   }
 

@@ -13,6 +13,8 @@ export const INSTANCE_FILE_NAME = 'instance.json';
 export interface InstanceRecord extends InstanceInfo {
   /** Epoch milliseconds when the instance finished starting. */
   startedAt: number;
+  /** The control API token (this file is mode 0600 for that reason). */
+  token?: string;
 }
 
 export function instanceFilePath(dataDir: string): string {

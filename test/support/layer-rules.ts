@@ -69,7 +69,8 @@ export function checkImport(file: string, spec: string): string | null {
 
 const IMPORT_RES = [
   /\bimport\s+(?:type\s+)?[^'";]*?\sfrom\s*['"]([^'"]+)['"]/g,
-  /\bimport\s*['"]([^'"]+)['"]/g,
+  // side-effect imports only at the start of a statement (not the word "import" inside a string such as 'har.import')
+  /(?:^|;)\s*import\s*['"]([^'"]+)['"]/gm,
   /\bexport\s+(?:type\s+)?[^'";]*?\sfrom\s*['"]([^'"]+)['"]/g,
   /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
   /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,

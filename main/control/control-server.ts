@@ -1,0 +1,247 @@
+/**
+ * The HTTP + WebSocket control server, on loopback only:
+ *   POST /api/<method>   JSON params -> ApiResult JSON
+ *   GET  /api/events     WebSocket; one EventMessage JSON per text frame
+ *   GET  /?token=...     sets the session cookie and redirects to / (token out of the URL)
+ *   GET  /...            the built renderer (dist/renderer)
+ * Every request needs the right Host, no foreign Origin, and the token. No CORS
+ * headers are ever sent. The token is never logged.
+ */
+import * as http from 'node:http';
+import type * as net from 'node:net';
+import * as path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { API_ERROR, CONTROL_PATHS, type ApiHandlers, type ApiResult } from '../../shared/api-contract';
+import { dispatchApiCall } from './api-dispatch';
+import { authorize, cookieName, newControlToken, type AuthVerdict } from './control-auth';
+import type { EventHub } from './event-hub';
+import { serveStatic } from './static-files';
+
+export interface ControlServerOptions {
+  handlers: ApiHandlers;
+  events: EventHub;
+  /** Default: a random free port. */
+  port?: number;
+  /** Default: a fresh random token. */
+  token?: string;
+  /** Built renderer folder; default <repo>/dist/renderer. */
+  staticDir?: string;
+  /** Largest request body accepted (default 256 MiB: a 200 MB HAR import plus JSON overhead). */
+  maxBodyBytes?: number;
+  /** A WebSocket client that falls this far behind is disconnected (default 32 MiB). */
+  maxEventBacklogBytes?: number;
+}
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+export function defaultStaticDir(): string {
+  // main/control -> <repo>/dist/renderer; from dist/main/control it is <repo>/dist/renderer too.
+  const up = __dirname.includes(`${path.sep}dist${path.sep}`) ? ['..', '..', '..'] : ['..', '..'];
+  return path.resolve(__dirname, ...up, 'dist', 'renderer');
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function deny(res: http.ServerResponse, verdict: Exclude<AuthVerdict, { ok: true }>): void {
+  const body: ApiResult<never> = { ok: false, error: { code: verdict.code, message: verdict.message, status: verdict.status } };
+  sendJson(res, verdict.status, body);
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export class ControlServer {
+  readonly token: string;
+  private server: http.Server | undefined;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private unsubscribe: (() => void) | undefined;
+  private boundPort = 0;
+  private readonly staticDir: string;
+  private readonly maxBodyBytes: number;
+  private readonly maxBacklog: number;
+
+  private constructor(private readonly options: ControlServerOptions) {
+    this.token = options.token ?? newControlToken();
+    this.staticDir = path.resolve(options.staticDir ?? defaultStaticDir());
+    this.maxBodyBytes = options.maxBodyBytes ?? 256 * 1024 * 1024;
+    this.maxBacklog = options.maxEventBacklogBytes ?? 32 * 1024 * 1024;
+  }
+
+  static async start(options: ControlServerOptions): Promise<ControlServer> {
+    const s = new ControlServer(options);
+    await s.listen(options.port ?? 0);
+    return s;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Base URL of the API and dashboard, without the token. */
+  get url(): string {
+    return `http://127.0.0.1:${this.boundPort}`;
+  }
+
+  /** The dashboard URL with the token (it sets a session cookie and redirects the token away). */
+  get dashboardUrl(): string {
+    return `${this.url}/?token=${this.token}`;
+  }
+
+  private listen(port: number): Promise<void> {
+    const server = http.createServer((req, res) => this.onRequest(req, res));
+    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as net.Socket, head));
+    server.on('clientError', (_err, socket) => socket.destroy());
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 120_000;
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      // Loopback only, always.
+      server.listen({ host: '127.0.0.1', port }, () => {
+        server.removeListener('error', reject);
+        this.boundPort = (server.address() as net.AddressInfo).port;
+        this.unsubscribe = this.options.events.subscribe((message) => this.broadcast(JSON.stringify(message)));
+        resolve();
+      });
+    });
+  }
+
+  private auth(req: http.IncomingMessage, queryToken?: string): AuthVerdict {
+    return authorize(
+      {
+        host: header(req, 'host'),
+        origin: header(req, 'origin'),
+        authorization: header(req, 'authorization'),
+        cookie: header(req, 'cookie'),
+        queryToken,
+      },
+      this.boundPort,
+      this.token,
+    );
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://control.invalid');
+    const queryToken = url.searchParams.get('token') ?? undefined;
+    const isApi = url.pathname === '/api' || url.pathname.startsWith(CONTROL_PATHS.api);
+    // ?token= is accepted only on page loads (it is turned into a cookie), never for API calls.
+    const verdict = this.auth(req, isApi ? undefined : queryToken);
+    if (!verdict.ok) return deny(res, verdict);
+
+    if (isApi) return this.onApi(req, res, url.pathname);
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD' });
+      return void res.end();
+    }
+    if (queryToken !== undefined) {
+      // Trade the token in the URL for an HttpOnly cookie, then drop it from the address bar.
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        ...SECURITY_HEADERS,
+        'set-cookie': `${cookieName(this.boundPort)}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
+        location: url.pathname + url.search,
+      });
+      return void res.end();
+    }
+    serveStatic(this.staticDir, url.pathname, res, req.method === 'HEAD');
+  }
+
+  private onApi(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
+    if (pathname === CONTROL_PATHS.events) {
+      return sendJson(res, 426, { ok: false, error: { code: API_ERROR.badRequest, message: `${CONTROL_PATHS.events} is a WebSocket endpoint`, status: 426 } });
+    }
+    const method = pathname.slice(CONTROL_PATHS.api.length);
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendJson(res, 405, { ok: false, error: { code: API_ERROR.badRequest, message: `call API methods with POST ${CONTROL_PATHS.api}<method>`, status: 405 } });
+    }
+    const type = header(req, 'content-type') ?? '';
+    if (!/^application\/json\b/i.test(type)) {
+      return sendJson(res, 415, { ok: false, error: { code: API_ERROR.badRequest, message: 'send the params as JSON (Content-Type: application/json)', status: 415 } });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > this.maxBodyBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+        sendJson(res, 413, { ok: false, error: { code: API_ERROR.tooLarge, message: `the request body is larger than ${this.maxBodyBytes} bytes`, status: 413 } });
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) return;
+      let params: unknown;
+      try {
+        const text = Buffer.concat(chunks).toString('utf8');
+        params = text.trim() === '' ? {} : JSON.parse(text);
+      } catch (err) {
+        return sendJson(res, 400, { ok: false, error: { code: API_ERROR.badRequest, message: `the body is not valid JSON: ${(err as Error).message}`, status: 400 } });
+      }
+      void dispatchApiCall(this.options.handlers, method, params).then((result) => {
+        if (res.destroyed) return;
+        const status = result.ok ? 200 : (result.error.status ?? (result.error.code === API_ERROR.internal ? 500 : 400));
+        sendJson(res, status, result);
+      });
+    });
+    req.on('error', () => res.destroy());
+  }
+
+  private onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://control.invalid');
+    const reject = (status: number, message: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+    };
+    const verdict = this.auth(req, url.searchParams.get('token') ?? undefined);
+    if (!verdict.ok) return reject(verdict.status, verdict.message);
+    if (url.pathname !== CONTROL_PATHS.events) return reject(404, `WebSocket endpoint is ${CONTROL_PATHS.events}`);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+  }
+
+  private onSocket(ws: WebSocket): void {
+    // Clients only listen; anything they send is ignored.
+    ws.on('message', () => {});
+    ws.on('error', () => ws.terminate());
+  }
+
+  private broadcast(text: string): void {
+    for (const ws of this.wss.clients) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount > this.maxBacklog) {
+        // A client this far behind would make the engine hold every event for it.
+        ws.close(1013, 'too far behind; reconnect and reload the list');
+        continue;
+      }
+      ws.send(text);
+    }
+  }
+
+  /** Closes the event sockets and the listener. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The control surface of one running instance: the recorder's event hub, the
+ * API handlers (implemented once) and the loopback HTTP + WebSocket server.
+ * The Electron shell reuses `handlers` and `events` over IPC.
+ */
+import type { ApiHandlers, InstanceInfo } from '../../shared/api-contract';
+import type { GatehouseConfig } from '../../shared/config';
+import type { Recorder } from '../recorder/recorder';
+import { createApiHandlers, type CaPort, type ConfigPort, type EngineRouteStatus } from './api-handlers';
+import { ControlServer } from './control-server';
+import { EventHub } from './event-hub';
+import type { ProxyEndpoints } from './replayer';
+
+export interface ControlSurfaceOptions {
+  recorder: Recorder;
+  events?: EventHub;
+  config: ConfigPort;
+  currentConfig: () => GatehouseConfig;
+  routeStatus?: () => EngineRouteStatus[];
+  endpoints: () => ProxyEndpoints;
+  info: () => InstanceInfo;
+  ca?: () => CaPort | undefined;
+  /** Control server port (default: any free port). */
+  port?: number;
+  staticDir?: string;
+}
+
+export interface ControlSurface {
+  events: EventHub;
+  handlers: ApiHandlers;
+  server: ControlServer;
+  stop(): Promise<void>;
+}
+
+export async function startControlSurface(options: ControlSurfaceOptions): Promise<ControlSurface> {
+  const events = options.events ?? new EventHub();
+  options.recorder.setEmitter(events.emit);
+  const handlers = createApiHandlers({
+    recorder: options.recorder,
+    config: options.config,
+    currentConfig: options.currentConfig,
+    endpoints: options.endpoints,
+    info: options.info,
+    emit: events.emit,
+    ...(options.routeStatus ? { routeStatus: options.routeStatus } : {}),
+    ...(options.ca ? { ca: options.ca } : {}),
+  });
+  const server = await ControlServer.start({
+    handlers,
+    events,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.staticDir !== undefined ? { staticDir: options.staticDir } : {}),
+  });
+  return {
+    events,
+    handlers,
+    server,
+    async stop() {
+      await server.stop();
+      options.recorder.close();
+    },
+  };
+}

@@ -32,13 +32,18 @@ export interface BalancerMember {
   readonly weight: number;
 }
 
-/** FNV-1a over the client address: stable across restarts, cheap, good enough to spread. */
+/** FNV-1a over the client address plus a murmur3 finaliser (so the low bits spread): stable across restarts. */
 export function hashAddress(address: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < address.length; i++) {
     h ^= address.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 

@@ -58,22 +58,28 @@ const TITLES: Readonly<Record<string, string>> = {
   UPSTREAM_TLS: 'TLS to the upstream failed',
 };
 
-/** Weight of a media type in an Accept header: the most specific matching range wins (RFC 9110 §12.5.1). */
-function acceptWeight(ranges: Array<{ type: string; q: number }>, type: string): number {
+/**
+ * Weight of a media type in an Accept header and how specifically it matched
+ * (2 exact, 1 type/*, 0 wildcard, -1 not at all): the most specific range wins (RFC 9110 §12.5.1).
+ */
+function acceptWeight(ranges: Array<{ type: string; q: number }>, type: string): { q: number; specificity: number } {
   const major = type.slice(0, type.indexOf('/'));
-  let best = -1;
+  let q = 0;
   let specificity = -1;
   for (const r of ranges) {
     const s = r.type === type ? 2 : r.type === `${major}/*` ? 1 : r.type === '*/*' ? 0 : -1;
     if (s > specificity) {
       specificity = s;
-      best = r.q;
+      q = r.q;
     }
   }
-  return best < 0 ? 0 : best;
+  return { q, specificity };
 }
 
-/** True when the Accept header ranks application/json above text/html. */
+/**
+ * True when the Accept header ranks application/json above text/html: by q,
+ * and at equal q when JSON was named more specifically ("application/json, *\/*").
+ */
 export function prefersJson(accept: string | undefined): boolean {
   if (!accept) return false;
   const ranges = accept.split(',').map((part) => {
@@ -85,9 +91,12 @@ export function prefersJson(accept: string | undefined): boolean {
     }
     return { type: type.trim().toLowerCase(), q };
   });
-  const json = Math.max(acceptWeight(ranges, 'application/json'), acceptWeight(ranges, 'application/problem+json'));
+  const a = acceptWeight(ranges, 'application/json');
+  const b = acceptWeight(ranges, 'application/problem+json');
+  const json = b.q > a.q || (b.q === a.q && b.specificity > a.specificity) ? b : a;
   const html = acceptWeight(ranges, 'text/html');
-  return json > 0 && json > html;
+  if (json.q <= 0) return false;
+  return json.q > html.q || (json.q === html.q && json.specificity > html.specificity);
 }
 
 export function escapeHtml(s: string): string {

@@ -152,9 +152,7 @@ export class HttpExchange {
   };
 
   private readonly onDrain = (): void => {
-    const resume = this.resume;
-    this.resume = undefined;
-    resume?.();
+    this.resume?.();
   };
 
   private next(sameIndex?: number): void {

@@ -13,7 +13,7 @@ export async function probeHttp(url: string, expect: 'small' | 'large' = 'small'
   const u = new URL(url);
   const mod = u.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
-    const req = mod.get(url, { rejectUnauthorized: false, servername: u.hostname, agent: false, timeout: 10_000 }, (res) => {
+    const req = mod.get(url, { rejectUnauthorized: false, servername: u.hostname, agent: false, timeout: expect === 'large' ? 30_000 : 10_000 }, (res) => {
       let size = 0;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => {

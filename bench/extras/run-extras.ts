@@ -33,7 +33,8 @@ export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraR
     }
   };
   const gh = x.subjects.find((s) => s.id === 'gatehouse');
-  const ghHttps = gh ? Number(new URL(gh.url('nginx', 'https')!).port) : undefined;
+  const ghHttpsUrl = gh?.url('nginx', 'https');
+  const ghHttps = ghHttpsUrl ? Number(new URL(ghHttpsUrl).port) : undefined;
   await attempt('cold-cert', COLD_CERT_TITLE, () =>
     measureColdCert({ tlsConnectBin: x.ctx.tlsConnect.bin, httpsPort: ghHttps, count: x.opts.coldCerts, dataDir: x.ws.sub('ca-direct'), log: x.log }),
   );

@@ -48,11 +48,15 @@ export function gatehouseConfig(o: GatehouseOptions, dnsPort: number): object {
 
 export interface StartedGatehouse {
   process: Managed;
-  /** ms from spawn until both ports accepted connections */
+  /** ms from spawn until its HTTP listener accepted connections (and the HTTPS one, when it has one) */
   startupMs: number;
-  /** ms from spawn until the first line that says it is listening, if it printed one */
+  /** ms from spawn until it printed "Gatehouse … running" */
   listeningLineMs?: number;
+  /** Whether the HTTPS listener came up (it may not exist yet in a given build). */
+  https: boolean;
 }
+
+const READY_LINE = /Gatehouse \S+ running/;
 
 export async function startGatehouse(o: GatehouseOptions): Promise<StartedGatehouse> {
   fs.mkdirSync(o.dir, { recursive: true });
@@ -70,24 +74,33 @@ export async function startGatehouse(o: GatehouseOptions): Promise<StartedGateho
     { env, cwd: o.dir },
   );
   let listeningLineMs: number | undefined;
-  const onData = (c: Buffer) => {
-    if (listeningLineMs === undefined && /listening|ready|started/i.test(c.toString())) listeningLineMs = performance.now() - t0;
+  const onData = () => {
+    if (listeningLineMs === undefined && READY_LINE.test(p.output())) listeningLineMs = performance.now() - t0;
   };
   p.child.stdout?.on('data', onData);
   p.child.stderr?.on('data', onData);
+  let https = false;
+  let httpReadyMs = 0;
+  let httpsReadyMs = 0;
   try {
     await Promise.race([
-      Promise.all([waitForPort(o.httpPort, 60_000, 5), waitForPort(o.httpsPort, 60_000, 5)]),
+      waitForPort(o.httpPort, 60_000, 5),
       p.exited.then((code) => {
         throw new Error(`gatehouse exited with ${code} during start-up`);
       }),
     ]);
+    httpReadyMs = performance.now() - t0;
+    https = await waitForPort(o.httpsPort, listeningLineMs === undefined ? 10_000 : 2_000, 5).then(
+      () => true,
+      () => false,
+    );
+    httpsReadyMs = performance.now() - t0;
   } catch (err) {
     await p.stop();
     throw new Error(`${(err as Error).message}\n${p.output().slice(-3000)}`);
   }
-  const startupMs = performance.now() - t0;
-  return { process: p, startupMs, listeningLineMs };
+  const startupMs = https ? Math.max(httpReadyMs, httpsReadyMs) : httpReadyMs;
+  return { process: p, startupMs, listeningLineMs, https };
 }
 
 export function gatehouseSubject(id: 'gatehouse' | 'gatehouse-norec', g: StartedGatehouse, o: GatehouseOptions): Subject {
@@ -95,11 +108,12 @@ export function gatehouseSubject(id: 'gatehouse' | 'gatehouse-norec', g: Started
     id,
     label: id === 'gatehouse' ? 'Gatehouse' : 'Gatehouse (rec off)',
     role: 'gatehouse',
-    url: (target, scheme) => proxyUrl({ http: o.httpPort, https: o.httpsPort }, target, scheme, PROXY_PATHS),
-    h2: true,
+    url: (target, scheme) => (scheme === 'https' && !g.https ? undefined : proxyUrl({ http: o.httpPort, https: o.httpsPort }, target, scheme, PROXY_PATHS)),
+    h2: g.https,
     pid: g.process.pid,
     notes: [
       `\`gatehouse start --headless\` from the checkout (TypeScript through tsx), recording ${o.recording ? 'on (defaults: 10k exchanges, 1 MB body cap)' : 'off'}`,
+      ...(g.https ? [] : ['no HTTPS listener came up, so no HTTPS/HTTP/2 figures']),
     ],
     stop: () => g.process.stop(),
   };

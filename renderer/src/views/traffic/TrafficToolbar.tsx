@@ -86,7 +86,7 @@ export function TrafficToolbar(props: {
       </select>
       <select className="input" aria-label="Order" value={props.mode} onChange={(e) => props.onMode(e.target.value as ListMode)}>
         <option value="newest-first">Newest first</option>
-        <option value="follow">Follow (oldest first)</option>
+        <option value="follow">Follow new</option>
       </select>
       {recording ? (
         <button className="btn" onClick={props.onPause} title="Stop recording new exchanges">

@@ -1,0 +1,190 @@
+/**
+ * The dashboard end to end: Debian's Chromium drives the renderer served by a
+ * real headless GatehouseInstance (engine + recorder + control server) in
+ * front of a real backend; requests go through the proxy with undici.
+ */
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { request } from 'undici';
+import { GatehouseInstance } from '../../main/instance/gatehouse-instance';
+import { memoryLogger } from '../../main/engine/logger';
+import { header, startBackend, type Backend } from '../support/backends';
+import { tempDataDir } from '../support/temp-data-dir';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureRendererBuilt } from '../support/renderer-build';
+
+const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
+
+let tmp: { dir: string; cleanup: () => void };
+let backend: Backend;
+let instance: GatehouseInstance;
+let browser: Browser;
+let page: Page;
+let configPath: string;
+const pageErrors: string[] = [];
+
+function proxyPort(): number {
+  const port = instance.info().httpPort;
+  assert.ok(port, 'the HTTP listener is up');
+  return port;
+}
+
+async function viaProxy(pathAndQuery: string, headers: Record<string, string> = {}) {
+  const res = await request(`http://127.0.0.1:${proxyPort()}${pathAndQuery}`, { headers: { host: 'app.test', ...headers } });
+  const body = await res.body.text();
+  return { status: res.statusCode, body };
+}
+
+async function shot(name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `ui-${name}.png`) });
+}
+
+before(async () => {
+  const staticDir = ensureRendererBuilt();
+  tmp = tempDataDir('gatehouse-ui-');
+  configPath = path.join(tmp.dir, 'config.json');
+  fs.writeFileSync(configPath, JSON.stringify({ routes: [] }, null, 2));
+  backend = await startBackend(undefined, { name: 'app' });
+  instance = await GatehouseInstance.start({
+    configPath,
+    dataDir: path.join(tmp.dir, 'data'),
+    headless: true,
+    logger: memoryLogger(),
+    httpPort: 0,
+    listen: ['127.0.0.1'],
+    staticDir,
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(15_000);
+});
+
+after(async () => {
+  await browser?.close();
+  await instance?.stop(0);
+  await backend?.close();
+  tmp?.cleanup();
+});
+
+test('the dashboard: add a route, inspect forwarded headers, replay, toggle off, follow hand edits', async (t) => {
+  await t.test('opens with the token and teaches when there are no routes', async () => {
+    const url = instance.dashboardUrl;
+    assert.ok(url, 'the control server printed a dashboard URL');
+    await page.goto(url);
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await page.getByText('No routes yet').waitFor();
+    assert.ok(!page.url().includes('token='), 'the token is not left in the address bar');
+    await shot('routes-empty');
+  });
+
+  await t.test('a route added in the UI is written to the config and shows in the table', async () => {
+    await page.getByRole('button', { name: 'Map app.test to localhost:3000' }).click();
+    await page.locator('#route-host').fill('app.test');
+    await page.getByLabel('Serve over HTTPS').uncheck();
+    // A wrong target first: the message appears next to the field and nothing is saved.
+    await page.locator('#route-targets').fill('ftp://nope');
+    await page.getByRole('button', { name: 'Add route' }).click();
+    await page.locator('#err-targets').waitFor();
+    assert.match((await page.locator('#err-targets').textContent())!, /only http/);
+    await page.locator('#route-targets').fill(backend.url);
+    await page.getByRole('button', { name: 'Add route' }).click();
+    const row = page.locator('tr[data-route="app.test"]');
+    await row.waitFor();
+    assert.match((await row.textContent())!, new RegExp(backend.url.replace(/[.:/]/g, '\\$&')));
+    const onDisk = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+    assert.equal(onDisk.routes[0].host, 'app.test');
+    await page.locator('tr[data-route="app.test"] .dot.up').waitFor();
+    await shot('routes');
+  });
+
+  let originalId = '';
+  await t.test('a request through the proxy appears in the traffic list and its forwarded headers are shown', async () => {
+    const res = await viaProxy('/hello?x=1', { 'x-forwarded-for': '6.6.6.6', 'user-agent': 'gatehouse-ui-test' });
+    assert.equal(res.status, 200);
+    const seen = backend.seen.at(-1)!;
+    const receivedXff = header(seen.headers, 'x-forwarded-for');
+    assert.ok(receivedXff, 'the backend received an X-Forwarded-For');
+    assert.notEqual(receivedXff, '6.6.6.6', 'a spoofed X-Forwarded-For from an untrusted client is not passed on as is');
+
+    await page.getByRole('tab', { name: 'Traffic' }).click();
+    const row = page.locator('.list-row', { hasText: '/hello?x=1' });
+    await row.waitFor();
+    assert.match((await row.textContent())!, /GET.*app\.test.*200/);
+    originalId = (await row.getAttribute('data-id'))!;
+    await row.click();
+    const xff = page.locator('table.hdiff tr[data-header="x-forwarded-for"]');
+    await xff.waitFor();
+    assert.equal(await xff.getAttribute('data-change'), 'changed');
+    // undici sends header names lower-cased; the view shows them as sent.
+    assert.equal((await xff.locator('td.left').textContent())!.trim(), 'x-forwarded-for: 6.6.6.6', 'what the client sent');
+    assert.equal((await xff.locator('td.right').textContent())!.replace(/^[^:]+:\s*/, '').trim(), receivedXff, 'what the backend received');
+    assert.match((await xff.getAttribute('class'))!, /notable/, 'proxy headers are highlighted');
+    await shot('traffic-request-headers');
+    await page.getByRole('tab', { name: 'Response' }).click();
+    await page.getByLabel('Response body').waitFor();
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByLabel('Timings').waitFor();
+    await shot('traffic-overview');
+  });
+
+  await t.test('replay sends it again and a linked row appears beside the original', async () => {
+    const before = backend.seen.length;
+    await page.locator('.detail-head').getByRole('button', { name: 'Replay' }).click();
+    await page.getByLabel('Replay comparison').waitFor();
+    const replayRow = page.locator('.list-row', { hasText: 'replay' });
+    await replayRow.waitFor();
+    assert.equal(backend.seen.length, before + 1, 'the backend got the replayed request');
+    assert.equal(backend.seen.at(-1)!.url, '/hello?x=1');
+    const replayTag = await replayRow.locator('.tag').getAttribute('title');
+    assert.equal(replayTag, `Replay of ${originalId}`);
+    await page.getByText('Original vs replay').waitFor();
+    await shot('replay-compare');
+  });
+
+  await t.test('toggling the route off in the UI makes the proxy answer 404 without reaching the backend', async () => {
+    await page.getByRole('tab', { name: 'Routes' }).click();
+    const toggle = page.getByRole('switch', { name: 'Enable app.test' });
+    assert.equal(await toggle.isChecked(), true);
+    await toggle.click({ force: true });
+    await page.locator('tr[data-route="app.test"].disabled').waitFor();
+    assert.equal(JSON.parse(fs.readFileSync(configPath, 'utf8')).routes[0].enabled, false);
+    const seenBefore = backend.seen.length;
+    // The engine applies the config as soon as the write lands; poll a bounded number of times.
+    let res = await viaProxy('/after-toggle');
+    for (let i = 0; i < 50 && res.status !== 404; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await viaProxy('/after-toggle');
+    }
+    assert.equal(res.status, 404);
+    assert.match(res.body, /This route is disabled/);
+    const reached = backend.seen.length;
+    assert.equal(backend.seen.slice(seenBefore).every((s) => s.url === '/after-toggle'), true);
+    assert.equal((await viaProxy('/after-toggle-2')).status, 404);
+    assert.equal(backend.seen.length, reached, 'the backend gets nothing once the route is off');
+  });
+
+  await t.test('a hand edit of the config file shows up in the routes table', async () => {
+    const config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+    config.routes.push({ host: 'api.test', path: '/v1', target: backend.url });
+    fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+    await page.locator('tr[data-route="api.test/v1"]').waitFor();
+    assert.equal(await page.getByRole('switch', { name: 'Enable api.test/v1' }).isChecked(), true);
+    await shot('routes-after-hand-edit');
+  });
+
+  await t.test('dark theme follows the OS', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('tab', { name: 'Traffic' }).click();
+    await page.locator('.list-row').first().waitFor();
+    const bg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+    assert.equal(bg, 'rgb(27, 29, 33)');
+    await shot('traffic-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});

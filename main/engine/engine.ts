@@ -93,6 +93,8 @@ export class Engine {
   private listenHosts = new Set<string>();
   private loopbackListen = false;
   private wildcardListen = false;
+  /** HTTP/1.x connections answered with a malformed-request error: nothing more is read from them. */
+  private readonly closing = new WeakSet<object>();
 
   private constructor(config: GatehouseConfig, observer: ExchangeObserver | undefined, logger: Logger) {
     this.logger = logger;
@@ -210,7 +212,8 @@ export class Engine {
       keepAliveTimeout: t.keepAlive,
       // How often Node checks the headers timeout; its default (30 s) would make short timeouts meaningless.
       connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor((t.requestHeaders || 30_000) / 4))),
-      requireHostHeader: true,
+      // Checked by readIncoming instead, so the 400 also stops pipelined requests behind it.
+      requireHostHeader: false,
       insecureHTTPParser: false,
       joinDuplicateHeaders: false,
     });
@@ -313,6 +316,8 @@ export class Engine {
     const startedAt = Date.now();
     const snap = this.snapshot;
     let tap: Tap = NOOP_TAP;
+    // A request pipelined behind a rejected one is never forwarded; the connection is closing.
+    if (this.closing.has(req.socket)) return;
     this.inflight++;
     let counted = true;
     const done = () => {
@@ -326,7 +331,9 @@ export class Engine {
       const route = incoming.ok ? snap.table.match(head.host, head.url) : undefined;
       tap = this.openTap(head, ctx, startedAt, route, false);
       const local = (error: ErrorInfo, routes?: readonly RouteSummary[]) => {
-        sendPage(res, renderErrorPage(error, { json: wantsJson(head), routes, close: !incoming.ok }), tap);
+        const close = !incoming.ok && head.httpVersion !== '2';
+        if (close) this.closing.add(req.socket);
+        sendPage(res, renderErrorPage(error, { json: wantsJson(head), routes, close }), tap);
         tap.finish(error);
         done();
       };

@@ -7,7 +7,7 @@ import { prefersJson, renderErrorPage, type ErrorInfo } from './error-pages';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forwarded-headers';
 import { flatFromPairs, type AnyRequest, type IncomingHead } from './incoming-request';
 import { BodySource } from './request-body';
-import { upstreamPath, type CompiledRoute } from './route-table';
+import { hostOverride, upstreamPath, type CompiledRoute } from './route-table';
 import type { Tap } from './safe-tap';
 import type { Target } from './target';
 import type { Timeouts } from './timeouts';
@@ -180,7 +180,7 @@ export class HttpExchange {
       scheme: this.ctx.scheme,
       host: head.host,
       httpVersion: head.httpVersion,
-      hostOverride: route.preserveHost ? undefined : target.hostHeader,
+      hostOverride: hostOverride(route, target, head),
       hopId: this.ctx.hopId,
     });
     if (loop) {

@@ -21,6 +21,8 @@ export interface IncomingHead {
   clientPort: number;
   hasBody: boolean;
   accept: string | undefined;
+  /** The request target was absolute-form: its authority replaces the Host header (RFC 9112 §3.2.2). */
+  absoluteForm: boolean;
 }
 
 export type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
@@ -80,12 +82,14 @@ export function readIncoming(req: AnyRequest): IncomingResult {
   }
   let url = req.url ?? '/';
   let host = hostHeader ?? '';
+  let absoluteForm = false;
   if (h2) host = (req as http2.Http2ServerRequest).authority || host;
   if (url.charCodeAt(0) !== 47 /* / */) {
     const m = ABSOLUTE_FORM.exec(url);
     if (m) {
       host = m[1]!;
       url = m[2] || '/';
+      absoluteForm = true;
     }
   }
   const hasBody = h2
@@ -101,7 +105,11 @@ export function readIncoming(req: AnyRequest): IncomingResult {
     clientPort: socket?.remotePort ?? 0,
     hasBody,
     accept,
+    absoluteForm,
   };
+  if (!h2 && head.httpVersion === '1.1' && hostCount === 0) {
+    return { ok: false, head, error: { status: 400, code: 'BAD_REQUEST', message: 'an HTTP/1.1 request needs a Host header' } };
+  }
   if (hostCount > 1) {
     return { ok: false, head, error: { status: 400, code: 'BAD_REQUEST', message: 'the request has more than one Host header' } };
   }

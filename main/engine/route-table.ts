@@ -70,6 +70,20 @@ export function shouldVerifyTls(route: Pick<CompiledRoute, 'verifyTls'>, target:
   return route.verifyTls ?? !target.loopback;
 }
 
+/**
+ * The Host header to send upstream, or undefined to keep the client's: the target's
+ * host:port when the route does not preserve Host; the request-target's authority
+ * when the client used absolute form (it overrides Host, RFC 9112 §3.2.2).
+ */
+export function hostOverride(
+  route: Pick<CompiledRoute, 'preserveHost'>,
+  target: Pick<Target, 'hostHeader'>,
+  head: { absoluteForm: boolean; host: string },
+): string | undefined {
+  if (!route.preserveHost) return target.hostHeader;
+  return head.absoluteForm ? head.host : undefined;
+}
+
 /** "App.Test:8080" → "app.test"; "[::1]:80" → "::1"; "app.test." → "app.test". */
 export function normalizeHost(hostHeader: string): string {
   let h = hostHeader;

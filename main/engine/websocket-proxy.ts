@@ -8,7 +8,7 @@ import { renderErrorPage, type ErrorInfo } from './error-pages';
 import { wantsJson, type RouteRuntime } from './forwarder';
 import { forwardRequestHeaders, forwardResponseHeaders, forwardUpgradeResponseHeaders } from './forwarded-headers';
 import { flatFromPairs, pairsFromFlat, type IncomingHead } from './incoming-request';
-import { shouldVerifyTls, upstreamPath } from './route-table';
+import { hostOverride, shouldVerifyTls, upstreamPath } from './route-table';
 import type { Tap } from './safe-tap';
 import type { Target } from './target';
 import type { Timeouts } from './timeouts';
@@ -112,7 +112,7 @@ export class UpgradeExchange {
       scheme: this.ctx.scheme,
       host: head.host,
       httpVersion: head.httpVersion,
-      hostOverride: route.preserveHost ? undefined : target.hostHeader,
+      hostOverride: hostOverride(route, target, head),
       hopId: this.ctx.hopId,
       upgrade: upgradeValue,
     });

@@ -92,7 +92,8 @@ function onTrayAction(action: TrayAction): void {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession);
-  engine = await createShellEngine({ argv: process.argv.slice(app.isPackaged ? 1 : 2) });
+  // Flags are picked out by name; the app path and Chromium switches in argv are ignored.
+  engine = await createShellEngine({ argv: process.argv.slice(1) });
   const e = engine;
   cleanups.push(registerApiIpc(ipcMain, e.handlers, (url) => isAppUrl(location, url)));
   cleanups.push(forwardEvents(e.subscribe.bind(e), () => (win && !win.isDestroyed() ? win.webContents : null)));

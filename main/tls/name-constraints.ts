@@ -57,12 +57,26 @@ function children(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
   return node && Array.isArray(node.value) ? node.value : [];
 }
 
-/** The extension list of a DER certificate (TBSCertificate's [3] EXPLICIT Extensions). */
-function extensionsOf(certDer: Uint8Array): forge.asn1.Asn1[] {
+export interface RawExtension {
+  oid: string;
+  critical: boolean;
+  /** The extnValue OCTET STRING's content (DER), as forge's binary string. */
+  value: string;
+}
+
+/** The extensions of a DER certificate (TBSCertificate's [3] EXPLICIT Extensions). */
+export function certificateExtensions(certDer: Uint8Array): RawExtension[] {
   const cert = asn1.fromDer(forge.util.createBuffer(Buffer.from(certDer).toString('binary')));
   const tbs = children(cert)[0];
   const wrapper = children(tbs).find((n) => n.tagClass === CONTEXT && n.type === 3);
-  return children(children(wrapper)[0]);
+  return children(children(wrapper)[0]).flatMap((ext) => {
+    const parts = children(ext);
+    const oid = parts[0];
+    const octets = parts[parts.length - 1];
+    if (!oid || typeof oid.value !== 'string' || !octets || typeof octets.value !== 'string') return [];
+    const critical = parts.length === 3 && typeof parts[1]!.value === 'string' && parts[1]!.value !== '\x00';
+    return [{ oid: asn1.derToOid(forge.util.createBuffer(oid.value)), critical, value: octets.value }];
+  });
 }
 
 /**
@@ -70,19 +84,26 @@ function extensionsOf(certDer: Uint8Array): forge.asn1.Asn1[] {
  * undefined when the certificate has no such extension.
  */
 export function permittedDnsNames(certDer: Uint8Array): string[] | undefined {
-  for (const ext of extensionsOf(certDer)) {
-    const [oid, ...rest] = children(ext);
-    if (!oid || typeof oid.value !== 'string' || asn1.derToOid(forge.util.createBuffer(oid.value)) !== NAME_CONSTRAINTS_OID) {
-      continue;
-    }
-    const octets = rest[rest.length - 1];
-    if (!octets || typeof octets.value !== 'string') return [];
-    const constraints = asn1.fromDer(forge.util.createBuffer(octets.value));
-    const permitted = children(constraints).find((n) => n.tagClass === CONTEXT && n.type === 0);
-    return children(permitted)
-      .map((st) => children(st)[0])
-      .filter((base): base is forge.asn1.Asn1 => !!base && base.tagClass === CONTEXT && base.type === 2)
-      .map((base) => String(base.value));
-  }
-  return undefined;
+  const ext = certificateExtensions(certDer).find((e) => e.oid === NAME_CONSTRAINTS_OID);
+  if (!ext) return undefined;
+  const constraints = asn1.fromDer(forge.util.createBuffer(ext.value));
+  const permitted = children(constraints).find((n) => n.tagClass === CONTEXT && n.type === 0);
+  return children(permitted)
+    .map((st) => children(st)[0])
+    .filter((base): base is forge.asn1.Asn1 => !!base && base.tagClass === CONTEXT && base.type === 2)
+    .map((base) => String(base.value));
+}
+
+/** basicConstraints of a DER certificate: CA flag and path length (undefined when unlimited or absent). */
+export function basicConstraints(certDer: Uint8Array): { ca: boolean; pathLength: number | undefined; critical: boolean } | undefined {
+  const ext = certificateExtensions(certDer).find((e) => e.oid === '2.5.29.19');
+  if (!ext) return undefined;
+  const seq = children(asn1.fromDer(forge.util.createBuffer(ext.value)));
+  const flag = seq.find((n) => n.type === asn1.Type.BOOLEAN);
+  const len = seq.find((n) => n.type === asn1.Type.INTEGER);
+  return {
+    ca: !!flag && flag.value !== '\x00',
+    pathLength: len && typeof len.value === 'string' ? forge.util.createBuffer(len.value).getInt(len.value.length * 8) : undefined,
+    critical: ext.critical,
+  };
 }

@@ -1,0 +1,69 @@
+import type { GatehouseConfig } from '../../../shared/config';
+import type { CertificateAuthority } from '../../tls/certificate-authority';
+import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
+import type { CliCommand } from '../cli-command';
+import { EXIT_OK, println, UsageError, type CliContext } from '../cli-context';
+
+/** `gatehouse ca path|show`: where the local root certificate is, and what it says. */
+
+const USAGE = `Usage: gatehouse ca <path|show> [--json]
+
+  path              print the root certificate's file (for NODE_EXTRA_CA_CERTS, curl --cacert, …)
+  show              print its SHA-256 fingerprint, subject, validity and constraints
+  --json            (show) print the same as JSON
+
+The CA is created on first use in the data directory. It may only issue
+certificates for the suffixes test, localhost and the config's "suffixes"
+(X.509 name constraints), so its key cannot impersonate real sites.
+${COMMON_USAGE}`;
+
+const OPTIONS = { ...COMMON_OPTIONS, json: { type: 'boolean' } } as const;
+
+/** Loads the config and opens (or creates) the CA with its suffixes: shared by ca, trust, untrust. */
+export async function openCa(
+  values: { config?: string | undefined; 'data-dir'?: string | undefined },
+  ctx: CliContext,
+): Promise<{ ca: CertificateAuthority; config: GatehouseConfig; dataDir: string; configFile: string }> {
+  const paths = pathsFrom(values, ctx);
+  // Loaded on use, so --help and usage errors stay instant.
+  const { ConfigStore } = require('../../config/config-store') as typeof import('../../config/config-store');
+  const { ensureDataDir } = require('../../config/data-dir') as typeof import('../../config/data-dir');
+  const { CertificateAuthority } = require('../../tls/certificate-authority') as typeof import('../../tls/certificate-authority');
+  const { config } = await new ConfigStore(paths.configFile).load();
+  ensureDataDir(paths.dataDir);
+  const logger = {
+    info: (m: string) => println(ctx.stderr, m),
+    warn: (m: string) => println(ctx.stderr, `warning: ${m}`),
+    error: (m: string) => println(ctx.stderr, `error: ${m}`),
+  };
+  const ca = await CertificateAuthority.open({ dataDir: paths.dataDir, suffixes: config.suffixes, logger });
+  return { ca, config, dataDir: paths.dataDir, configFile: paths.configFile };
+}
+
+export const caCommand: CliCommand = {
+  name: 'ca',
+  summary: "show the local certificate authority (path, fingerprint, constraints)",
+  usage: USAGE,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs('ca', args, OPTIONS, true);
+    if (values.help) {
+      println(ctx.stdout, USAGE);
+      return EXIT_OK;
+    }
+    const [sub, ...extra] = positionals;
+    if (sub !== 'path' && sub !== 'show') {
+      throw new UsageError(sub === undefined ? 'missing a ca command: path or show' : `unknown ca command "${sub}"; use path or show`, 'ca');
+    }
+    if (extra.length) throw new UsageError(`unexpected argument ${extra[0]} for "gatehouse ca ${sub}"`, 'ca');
+    const { ca } = await openCa(values, ctx);
+    if (sub === 'path') {
+      println(ctx.stdout, ca.rootCertPath);
+      return EXIT_OK;
+    }
+    const { describeCa, formatCaDescription } = require('../../tls/ca-description') as typeof import('../../tls/ca-description');
+    const description = describeCa(ca.rootCertificate, ca.rootCertPath);
+    if (values.json) println(ctx.stdout, JSON.stringify(description, null, 2));
+    else for (const line of formatCaDescription(description)) println(ctx.stdout, line);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,190 @@
+import * as dns from 'node:dns';
+import * as net from 'node:net';
+import { DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, FALLBACK_HTTP_PORT, FALLBACK_HTTPS_PORT, routeId, routeTargets, type GatehouseConfig } from '../../../shared/config';
+import type { DoctorCheck } from '../../trust/doctor-check';
+import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
+import type { CliCommand } from '../cli-command';
+import { EXIT_FAILURE, EXIT_OK, println } from '../cli-context';
+import { systemContextFor } from './trust';
+
+/** `gatehouse doctor`: checks the HTTPS/DNS setup end to end and says how to fix what is wrong. */
+
+const USAGE = `Usage: gatehouse doctor [--json]
+
+Checks, each with its fix:
+  - the local CA exists, is valid and is name-constrained to the configured suffixes
+  - it is trusted, per store (OS store, Chrome/Chromium and Firefox NSS databases)
+  - every route's host resolves to this machine
+  - the HTTP, HTTPS and DNS ports are bound by Gatehouse (or free to bind)
+  - every enabled route's upstream accepts connections
+Exits 1 when a check fails. Changes nothing.
+
+  --json            print the checks as JSON
+${COMMON_USAGE}`;
+
+const OPTIONS = { ...COMMON_OPTIONS, json: { type: 'boolean' } } as const;
+const CONNECT_TIMEOUT_MS = 1_500;
+
+function connect(opts: net.NetConnectOpts): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(opts);
+    const done = (err?: string) => {
+      socket.destroy();
+      resolve(err);
+    };
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => done('timed out'));
+    socket.once('connect', () => done());
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+  });
+}
+
+function tryBind(port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(undefined)));
+  });
+}
+
+async function dnsAnswers(port: number): Promise<string | undefined> {
+  const resolver = new dns.promises.Resolver({ timeout: CONNECT_TIMEOUT_MS, tries: 1 });
+  resolver.setServers([`127.0.0.1:${port}`]);
+  try {
+    const a = await resolver.resolve4('gatehouse-doctor.test');
+    return a.includes('127.0.0.1') ? undefined : `answered ${a.join(', ')}`;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  } finally {
+    resolver.cancel();
+  }
+}
+
+async function portChecks(config: GatehouseConfig, running: { httpPort?: number; httpsPort?: number; dnsPort?: number } | null): Promise<DoctorCheck[]> {
+  if (running) {
+    const checks: DoctorCheck[] = [];
+    for (const [label, port] of [
+      ['HTTP', running.httpPort],
+      ['HTTPS', running.httpsPort],
+    ] as const) {
+      if (port === undefined) {
+        checks.push({ area: 'ports', status: label === 'HTTPS' ? 'fail' : 'warn', message: `the running Gatehouse reports no ${label} port`, fix: 'restart it and read its start-up messages' });
+        continue;
+      }
+      const err = await connect({ host: '127.0.0.1', port });
+      checks.push(
+        err
+          ? { area: 'ports', status: 'fail', message: `${label} port ${port} does not accept connections (${err})`, fix: 'restart Gatehouse' }
+          : { area: 'ports', status: 'ok', message: `${label} is served on port ${port}` },
+      );
+    }
+    if (running.dnsPort === undefined) {
+      checks.push({ area: 'ports', status: 'warn', message: 'the DNS responder is not running', fix: 'pick a free port with `gatehouse start --dns-port N` (or "dnsPort" in the config)' });
+    } else {
+      const err = await dnsAnswers(running.dnsPort);
+      checks.push(
+        err
+          ? { area: 'ports', status: 'fail', message: `the DNS responder on port ${running.dnsPort} does not answer (${err})`, fix: 'restart Gatehouse' }
+          : { area: 'ports', status: 'ok', message: `DNS responder answers on 127.0.0.1:${running.dnsPort}` },
+      );
+    }
+    return checks;
+  }
+  const checks: DoctorCheck[] = [{ area: 'ports', status: 'warn', message: 'Gatehouse is not running', fix: '`gatehouse start` (or open the app)' }];
+  for (const [label, port, fallback, flag] of [
+    ['HTTP', config.httpPort ?? DEFAULT_HTTP_PORT, FALLBACK_HTTP_PORT, '--http-port'],
+    ['HTTPS', config.httpsPort ?? DEFAULT_HTTPS_PORT, FALLBACK_HTTPS_PORT, '--https-port'],
+    ['DNS', config.dnsPort ?? DEFAULT_DNS_PORT, undefined, '--dns-port'],
+  ] as const) {
+    const err = await tryBind(port);
+    if (!err) {
+      checks.push({ area: 'ports', status: 'ok', message: `${label} port ${port} is free` });
+    } else if (err === 'EACCES') {
+      checks.push({
+        area: 'ports',
+        status: 'warn',
+        message: `${label} port ${port} needs privileges${fallback ? `; Gatehouse will use ${fallback}` : ''}`,
+        fix: `\`sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80\` (Linux), or pass ${flag} N`,
+      });
+    } else {
+      checks.push({
+        area: 'ports',
+        status: 'warn',
+        message: `${label} port ${port} is in use by another program (${err})${fallback ? `; Gatehouse will use ${fallback}` : ''}`,
+        fix: `stop that program or pass ${flag} N`,
+      });
+    }
+  }
+  return checks;
+}
+
+async function upstreamChecks(config: GatehouseConfig): Promise<DoctorCheck[]> {
+  const { parseTarget } = require('../../engine/target') as typeof import('../../engine/target');
+  const checks: DoctorCheck[] = [];
+  for (const route of config.routes.filter((r) => r.enabled !== false)) {
+    for (const t of routeTargets(route)) {
+      let target;
+      try {
+        target = parseTarget(t);
+      } catch (err) {
+        checks.push({ area: 'upstream', status: 'fail', message: `${routeId(route)}: target ${t.url} is invalid (${(err as Error).message})`, fix: 'fix the target in the config' });
+        continue;
+      }
+      const err = await connect(target.socketPath ? { path: target.socketPath } : { host: target.hostname, port: target.port });
+      checks.push(
+        err
+          ? {
+              area: 'upstream',
+              status: 'fail',
+              message: `${routeId(route)} → ${target.display}: nothing accepts connections (${err})`,
+              fix: `start the dev server for ${route.host}, or change the route's target`,
+            }
+          : { area: 'upstream', status: 'ok', message: `${routeId(route)} → ${target.display} is reachable` },
+      );
+    }
+  }
+  return checks;
+}
+
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  summary: 'check the CA, trust, name resolution, ports and upstreams, with fixes',
+  usage: USAGE,
+  async run(args, ctx) {
+    const { values } = parseCommandArgs('doctor', args, OPTIONS, false);
+    if (values.help) {
+      println(ctx.stdout, USAGE);
+      return EXIT_OK;
+    }
+    const paths = pathsFrom(values, ctx);
+    const { ConfigStore } = require('../../config/config-store') as typeof import('../../config/config-store');
+    const { readInstanceFile } = require('../../instance/instance-file') as typeof import('../../instance/instance-file');
+    const { checkCa, trustChecks } = require('../../trust/ca-checks') as typeof import('../../trust/ca-checks');
+    const { checkNames } = require('../../dns/name-checks') as typeof import('../../dns/name-checks');
+    const trust = require('../../trust/trust-manager') as typeof import('../../trust/trust-manager');
+    const { rootCaFromPem } = require('../../trust/trust-store') as typeof import('../../trust/trust-store');
+    const { formatDoctorCheck } = require('../../trust/doctor-check') as typeof import('../../trust/doctor-check');
+
+    const { config } = await new ConfigStore(paths.configFile).read();
+    const checks: DoctorCheck[] = [];
+    const ca = checkCa(paths.dataDir, config.suffixes);
+    checks.push(...ca.checks);
+    if (ca.root) {
+      const root = rootCaFromPem(ca.root.certPath, ca.root.pem);
+      checks.push(...trustChecks(await trust.trustStatus(root, trust.detectStores(systemContextFor(ctx)))));
+    }
+    checks.push(...(await checkNames(config.routes.map((r) => r.host))));
+    checks.push(...(await portChecks(config, readInstanceFile(paths.dataDir))));
+    checks.push(...(await upstreamChecks(config)));
+
+    const failed = checks.filter((c) => c.status === 'fail').length;
+    if (values.json) {
+      println(ctx.stdout, JSON.stringify({ ok: failed === 0, checks }, null, 2));
+    } else {
+      for (const c of checks) println(ctx.stdout, formatDoctorCheck(c));
+      const warned = checks.filter((c) => c.status === 'warn').length;
+      println(ctx.stdout, '');
+      println(ctx.stdout, failed === 0 ? `all good${warned ? ` (${warned} warning${warned > 1 ? 's' : ''})` : ''}` : `${failed} problem${failed > 1 ? 's' : ''} found`);
+    }
+    return failed === 0 ? EXIT_OK : EXIT_FAILURE;
+  },
+};

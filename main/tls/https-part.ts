@@ -1,0 +1,68 @@
+import { DEFAULT_HTTPS_PORT, type GatehouseConfig } from '../../shared/config';
+import type { Logger } from '../engine/logger';
+import { resolveTimeouts } from '../engine/timeouts';
+import { CertificateAuthority } from './certificate-authority';
+import { httpsHostMatcher } from './https-hosts';
+import { HttpsListener, type HttpsEngine } from './https-listener';
+import { LeafCertificates } from './leaf-certificates';
+
+/**
+ * HTTPS as one part of a running Gatehouse (what the composition root starts):
+ * the CA (created on first run), the leaf cache and the HTTPS listener, kept in
+ * step with config edits — routes decide which names get certificates, and a
+ * changed suffix list re-issues the root.
+ */
+
+export interface HttpsPartOptions {
+  dataDir: string;
+  config: GatehouseConfig;
+  engine: HttpsEngine;
+  /** --https-port; else config.httpsPort; else 443 (falling back to 8443). 0 = any free port. */
+  port?: number;
+  /** Addresses to listen on (default: config.listen, else loopback). */
+  listen?: readonly string[];
+  logger: Logger;
+}
+
+export interface HttpsPart {
+  readonly ca: CertificateAuthority;
+  readonly leaves: LeafCertificates;
+  readonly listener: HttpsListener;
+  /** The port actually bound. */
+  readonly port: number;
+  /** Applies a config edit (routes served over HTTPS, suffixes, timeouts). */
+  applyConfig(config: GatehouseConfig): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startHttpsPart(opts: HttpsPartOptions): Promise<HttpsPart> {
+  const { logger } = opts;
+  let config = opts.config;
+  let hasRoute = httpsHostMatcher(config.routes);
+  let timeouts = resolveTimeouts(config.timeouts);
+  const ca = await CertificateAuthority.open({ dataDir: opts.dataDir, suffixes: config.suffixes, logger });
+  const leaves = new LeafCertificates(ca, { logger });
+  const listen = opts.listen ?? config.listen;
+  const listener = await HttpsListener.start({
+    engine: opts.engine,
+    leaves,
+    hasRoute: (host) => hasRoute(host),
+    port: opts.port ?? config.httpsPort ?? DEFAULT_HTTPS_PORT,
+    ...(listen !== undefined ? { listen } : {}),
+    timeouts: () => timeouts,
+    logger,
+  });
+  return {
+    ca,
+    leaves,
+    listener,
+    port: listener.port,
+    async applyConfig(next) {
+      config = next;
+      hasRoute = httpsHostMatcher(next.routes);
+      timeouts = resolveTimeouts(next.timeouts);
+      if (await ca.setSuffixes(next.suffixes)) leaves.clearMemory();
+    },
+    stop: (graceMs) => listener.stop(graceMs),
+  };
+}

@@ -1,0 +1,93 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import { caPaths } from '../tls/certificate-authority';
+import { needsRenewal } from '../tls/certificate-fields';
+import { permittedDnsNames } from '../tls/name-constraints';
+import { permittedSuffixes, sameSuffixSet } from '../tls/permitted-names';
+import type { DoctorCheck } from './doctor-check';
+import type { StoreStatus } from './trust-store';
+
+/**
+ * Doctor checks for the CA, reading its files without creating or changing
+ * anything, and for its trust per store.
+ */
+
+export interface CaCheckResult {
+  checks: DoctorCheck[];
+  /** The root's PEM and path when it exists and can be read (for the trust checks). */
+  root?: { certPath: string; pem: string };
+}
+
+export function checkCa(dataDir: string, extraSuffixes: readonly string[] | undefined, now = new Date()): CaCheckResult {
+  const paths = caPaths(dataDir);
+  let pem: string;
+  try {
+    pem = fs.readFileSync(paths.rootCert, 'utf8');
+  } catch {
+    return {
+      checks: [
+        {
+          area: 'ca',
+          status: 'warn',
+          message: `no local CA yet (${paths.rootCert})`,
+          fix: 'it is created by `gatehouse start` (or `gatehouse ca path`); then run `gatehouse trust`',
+        },
+      ],
+    };
+  }
+  let cert: crypto.X509Certificate;
+  try {
+    cert = new crypto.X509Certificate(pem);
+  } catch {
+    return { checks: [{ area: 'ca', status: 'fail', message: `${paths.rootCert} is not a readable certificate`, fix: 'delete it; the next `gatehouse start` creates a new CA' }] };
+  }
+  const checks: DoctorCheck[] = [];
+  const cn = /^CN=(.*)$/m.exec(cert.subject)?.[1] ?? cert.subject;
+  const expires = new Date(cert.validTo);
+  if (expires <= now) {
+    checks.push({ area: 'ca', status: 'fail', message: `CA ${cn} expired on ${expires.toISOString()}`, fix: 'restart Gatehouse (it re-issues the root), then `gatehouse trust`' });
+  } else if (needsRenewal(expires, now)) {
+    checks.push({ area: 'ca', status: 'warn', message: `CA ${cn} expires on ${expires.toISOString()}`, fix: 'restart Gatehouse (it re-issues the root), then `gatehouse trust`' });
+  } else {
+    checks.push({ area: 'ca', status: 'ok', message: `CA ${cn} at ${paths.rootCert}, valid until ${expires.toISOString().slice(0, 10)}` });
+  }
+  const wanted = permittedSuffixes(extraSuffixes);
+  const permitted = permittedDnsNames(cert.raw) ?? [];
+  if (sameSuffixSet(permitted, wanted)) {
+    checks.push({ area: 'ca', status: 'ok', message: `CA is name-constrained to ${permitted.map((s) => `*.${s}`).join(', ')}` });
+  } else {
+    checks.push({
+      area: 'ca',
+      status: 'warn',
+      message: `CA permits ${permitted.join(', ') || 'nothing'} but the config's suffixes are ${wanted.join(', ')}`,
+      fix: 'restart Gatehouse (it re-issues the root for the new suffixes), then `gatehouse trust`',
+    });
+  }
+  try {
+    const mode = fs.statSync(paths.rootKey).mode & 0o777;
+    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+      checks.push({ area: 'ca', status: 'fail', message: `the CA key ${paths.rootKey} is readable by others (mode ${mode.toString(8)})`, fix: `chmod 600 ${paths.rootKey}` });
+    }
+  } catch {
+    checks.push({ area: 'ca', status: 'fail', message: `the CA key ${paths.rootKey} is missing`, fix: 'restart Gatehouse (it re-issues the CA), then `gatehouse trust`' });
+  }
+  return { checks, root: { certPath: paths.rootCert, pem } };
+}
+
+export function trustChecks(statuses: readonly StoreStatus[]): DoctorCheck[] {
+  if (statuses.length === 0) {
+    return [{ area: 'trust', status: 'warn', message: 'no trust store found on this machine', fix: 'import the root (`gatehouse ca path`) into your browser by hand' }];
+  }
+  return statuses.map((s): DoctorCheck => {
+    if (s.state === 'trusted') return { area: 'trust', status: 'ok', message: `trusted by ${s.label}` };
+    if (s.state === 'unavailable') {
+      return { area: 'trust', status: 'warn', message: `${s.label}: cannot check (${s.detail ?? 'unavailable'})`, ...(s.fix ? { fix: s.fix } : {}) };
+    }
+    return {
+      area: 'trust',
+      status: 'fail',
+      message: `not trusted by ${s.label}${s.detail ? ` (${s.detail})` : ''}`,
+      fix: s.fix ?? 'run `gatehouse trust`',
+    };
+  });
+}

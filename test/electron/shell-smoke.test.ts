@@ -55,12 +55,6 @@ test('the packaged shell starts, exposes only window.gatehouse, serves the API o
     const routes = (await win.evaluate(`window.gatehouse.call('routes.list', {})`)) as { ok: boolean; result: Array<{ id: string }> };
     assert.equal(routes.ok, true);
     assert.deepEqual(routes.result.map((r) => r.id), ['smoke.test']);
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0]!;
-      const p = w.webContents.getLastWebPreferences()!;
-      return { contextIsolation: p.contextIsolation, sandbox: p.sandbox, nodeIntegration: p.nodeIntegration };
-    });
-    assert.deepEqual(prefs, { contextIsolation: true, sandbox: true, nodeIntegration: false });
     // window.open never creates a window.
     await win.evaluate(`window.open('file:///etc/passwd')`);
     assert.equal((await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)), 1);

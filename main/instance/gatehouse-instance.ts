@@ -9,6 +9,9 @@ import type { Logger } from '../engine/logger';
 import { Recorder } from '../recorder/recorder';
 import { EventHub } from '../control/event-hub';
 import { startControlSurface, type ControlSurface } from '../control/control-surface';
+import { startHttpsPart, type HttpsPart } from '../tls/https-part';
+import { startDnsPart, type DnsPart } from '../dns/dns-part';
+import { createCaPort } from '../trust/ca-port';
 import { removeInstanceFile, writeInstanceFile } from './instance-file';
 import { gatehouseVersion } from './version';
 
@@ -27,8 +30,10 @@ export interface GatehouseInstanceOptions {
   dataDir: string;
   /** Overrides config.httpPort (CLI --http-port); 0 = any free port. */
   httpPort?: number;
-  /** Overrides config.httpsPort (CLI --https-port); for the HTTPS listener. */
+  /** Overrides config.httpsPort (CLI --https-port); for the HTTPS listener. With httpPort 0 it defaults to 0 too. */
   httpsPort?: number;
+  /** Overrides config.dnsPort (CLI --dns-port); for the DNS responder. With httpPort 0 it defaults to 0 too. */
+  dnsPort?: number;
   /** Overrides config.listen (tests). */
   listen?: string[];
   /** True when no desktop window drives this instance (the CLI, or `npm start` without Electron). */
@@ -73,6 +78,8 @@ export class GatehouseInstance {
   readonly events = new EventHub();
   private recorderRef: Recorder | undefined;
   private controlRef: ControlSurface | undefined;
+  private httpsRef: HttpsPart | undefined;
+  private dnsRef: DnsPart | undefined;
 
   private constructor(readonly options: Readonly<GatehouseInstanceOptions>) {
     this.store = new ConfigStore(options.configPath);
@@ -115,6 +122,28 @@ export class GatehouseInstance {
     // 3. Parts that feed the engine or watch it go here, each followed by started():
     //    HTTPS listener (this.httpsPort), DNS responder, recorder, control server.
 
+    // 3a. HTTPS (main/tls: local CA, a certificate per routed SNI name, h2 + http/1.1) and DNS for the suffixes.
+    //     An ephemeral HTTP port (0, as tests use) makes the HTTPS and DNS defaults ephemeral too.
+    const ephemeral = options.httpPort === 0 ? 0 : undefined;
+    const httpsPort = this.httpsPort ?? ephemeral;
+    const https = await startHttpsPart({
+      dataDir: options.dataDir,
+      config: loaded.config,
+      engine,
+      ...(httpsPort !== undefined ? { port: httpsPort } : {}),
+      ...(options.listen !== undefined ? { listen: options.listen } : {}),
+      logger: log,
+    });
+    this.httpsRef = https;
+    this.started('HTTPS listener', (graceMs) => https.stop(graceMs));
+    this.onConfigApplied((config) => void https.applyConfig(config).catch((err: Error) => log.error(`HTTPS: ${err.message}`)));
+    const dnsPort = options.dnsPort ?? (loaded.config.dnsPort === undefined ? ephemeral : undefined);
+    const dns = await startDnsPart({ config: loaded.config, ...(dnsPort !== undefined ? { port: dnsPort } : {}), logger: log });
+    this.dnsRef = dns;
+    this.started('DNS responder', () => dns.stop());
+    this.onConfigApplied((config) => dns.applyConfig(config));
+    const caPort = createCaPort(https.ca);
+
     // 3b. Control API (loopback HTTP + WebSocket; the shell reuses its handlers over IPC).
     const control = await startControlSurface({
       recorder,
@@ -127,6 +156,7 @@ export class GatehouseInstance {
         return { ...(i.httpPort !== undefined ? { httpPort: i.httpPort } : {}), ...(i.httpsPort !== undefined ? { httpsPort: i.httpsPort } : {}) };
       },
       info: () => this.info(),
+      ca: () => caPort,
       ...(options.controlPort !== undefined ? { port: options.controlPort } : {}),
       ...(options.staticDir !== undefined ? { staticDir: options.staticDir } : {}),
     });
@@ -206,6 +236,8 @@ export class GatehouseInstance {
       dataDir: this.options.dataDir,
     };
     if (this.engineRef) info.httpPort = this.engineRef.httpPort;
+    if (this.httpsRef) info.httpsPort = this.httpsRef.port;
+    if (this.dnsRef?.port !== undefined) info.dnsPort = this.dnsRef.port;
     if (this.controlRef) info.controlUrl = this.controlRef.server.url;
     return info;
   }

@@ -18,6 +18,7 @@ On shutdown the listeners close and in-flight requests get ${SHUTDOWN_GRACE_MS /
   --headless        no desktop window (always so for this command; the desktop app is \`npm start\`)
   --http-port N     HTTP port (default: the config's httpPort, else 80 with fallback 8080; 0 = any free port)
   --https-port N    HTTPS port (default: the config's httpsPort, else 443 with fallback 8443)
+  --dns-port N      DNS responder port on 127.0.0.1 (default: the config's dnsPort, else 15353)
 ${COMMON_USAGE}`;
 
 const OPTIONS = {
@@ -25,6 +26,7 @@ const OPTIONS = {
   headless: { type: 'boolean' },
   'http-port': { type: 'string' },
   'https-port': { type: 'string' },
+  'dns-port': { type: 'string' },
 } as const;
 
 function cliLogger(ctx: CliContext): Logger {
@@ -47,6 +49,7 @@ export const startCommand: CliCommand = {
     }
     const httpPort = portOption('http-port', values['http-port'], 'start');
     const httpsPort = portOption('https-port', values['https-port'], 'start');
+    const dnsPort = portOption('dns-port', values['dns-port'], 'start');
     const paths = pathsFrom(values, ctx);
     const logger = cliLogger(ctx);
 
@@ -57,6 +60,7 @@ export const startCommand: CliCommand = {
       dataDir: paths.dataDir,
       ...(httpPort !== undefined ? { httpPort } : {}),
       ...(httpsPort !== undefined ? { httpsPort } : {}),
+      ...(dnsPort !== undefined ? { dnsPort } : {}),
       headless: true,
       logger,
     });

@@ -103,7 +103,7 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
 
   let originalId = '';
   await t.test('a request through the proxy appears in the traffic list and its forwarded headers are shown', async () => {
-    const res = await viaProxy('/hello?x=1', { 'x-forwarded-for': '6.6.6.6', 'user-agent': 'gatehouse-ui-test' });
+    const res = await viaProxy('/hello?x=1', { 'x-forwarded-for': '6.6.6.6', 'user-agent': 'gatehouse-ui-test', authorization: 'Bearer secret-token-123' });
     assert.equal(res.status, 200);
     const seen = backend.seen.at(-1)!;
     const receivedXff = header(seen.headers, 'x-forwarded-for');
@@ -131,11 +131,60 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await shot('traffic-overview');
   });
 
+  await t.test('filters, keyboard navigation and copy as curl', async () => {
+    await page.getByRole('button', { name: 'Close detail' }).click();
+    assert.equal((await viaProxy('/other', {})).status, 200);
+    await page.locator('.list-row', { hasText: '/other' }).waitFor();
+    await page.getByLabel('Filter text').fill('hello');
+    await page.locator('.list-foot', { hasText: '1 of 2 exchanges' }).waitFor();
+    await page.getByLabel('Filter text').fill('');
+    await page.getByRole('button', { name: '2xx' }).click();
+    await page.locator('.list-foot', { hasText: '2 exchanges' }).waitFor();
+    await page.getByRole('button', { name: '2xx' }).click();
+    // Newest first: /other on top. Down twice from nothing selects row 0 then row 1; Enter opens it.
+    await page.getByRole('grid', { name: 'Exchanges' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('.detail-head', { hasText: '/hello?x=1' }).waitFor();
+    assert.match(page.url(), new RegExp(`#/traffic/${originalId}$`));
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    const code = (await page.getByLabel('Generated code').textContent())!;
+    assert.match(code, /^curl /);
+    assert.match(code, /hello\?x=1/);
+  });
+
+  await t.test('HAR export (credentials redacted) and import', async () => {
+    assert.equal(await page.getByLabel('Redact').isChecked(), true);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export HAR' }).click()]);
+    const file = path.join(tmp.dir, 'export.har');
+    await download.saveAs(file);
+    const har = JSON.parse(fs.readFileSync(file, 'utf8')) as { log: { entries: Array<{ request: { url: string; headers: Array<{ name: string; value: string }> } }> } };
+    const entry = har.log.entries.find((e) => e.request.url.endsWith('/hello?x=1'));
+    assert.ok(entry, 'the exchange is in the export');
+    const auth = entry.request.headers.find((h) => h.name.toLowerCase() === 'authorization');
+    assert.equal(auth?.value, 'Bearer [redacted]', 'the Authorization value is redacted');
+    await page.getByLabel('Import HAR file').setInputFiles(file);
+    await page.getByText(/Imported \d+ exchanges? from export\.har/).waitFor();
+    await page.locator('.list-row .tag', { hasText: 'imported' }).first().waitFor();
+  });
+
+  await t.test('pause and resume recording', async () => {
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    assert.equal((await instance.api['recording.get']({})).recording, false);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    assert.equal((await instance.api['recording.get']({})).recording, true);
+  });
+
   await t.test('replay sends it again and a linked row appears beside the original', async () => {
     const before = backend.seen.length;
+    await page.locator(`.list-row[data-id="${originalId}"]`).click();
     await page.locator('.detail-head').getByRole('button', { name: 'Replay' }).click();
     await page.getByLabel('Replay comparison').waitFor();
-    const replayRow = page.locator('.list-row', { hasText: 'replay' });
+    const replayRow = page.locator('.list-row', { has: page.locator('.tag', { hasText: 'replay' }) });
     await replayRow.waitFor();
     assert.equal(backend.seen.length, before + 1, 'the backend got the replayed request');
     assert.equal(backend.seen.at(-1)!.url, '/hello?x=1');
@@ -174,6 +223,13 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await page.locator('tr[data-route="api.test/v1"]').waitFor();
     assert.equal(await page.getByRole('switch', { name: 'Enable api.test/v1' }).isChecked(), true);
     await shot('routes-after-hand-edit');
+  });
+
+  await t.test('the HTTPS & trust panel', async () => {
+    await page.getByRole('tab', { name: 'HTTPS & trust' }).click();
+    await page.getByRole('heading', { name: 'Certificate authority & trust' }).waitFor();
+    await page.locator('.card').first().waitFor();
+    await shot('ca');
   });
 
   await t.test('dark theme follows the OS', async () => {

@@ -85,7 +85,16 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
         <div className="method">{c.method}</div>
         <div title={c.host}>{c.host}</div>
         <div title={c.path} className="mono">
-          {x.replayOf ? <span className="tag" title={`Replay of ${x.replayOf}`}>replay</span> : null} {c.path}
+          {x.replayOf ? (
+            <span className="tag" title={`Replay of ${x.replayOf}`}>
+              replay
+            </span>
+          ) : x.source === 'import' ? (
+            <span className="tag" title="Imported from a HAR file">
+              imported
+            </span>
+          ) : null}{' '}
+          {c.path}
         </div>
         <div className={`num ${c.statusClass}`}>{c.status}</div>
         <div className="num">{c.duration}</div>

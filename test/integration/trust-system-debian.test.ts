@@ -1,58 +1,70 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { CertificateAuthority } from '../../main/tls/certificate-authority';
+import * as path from 'node:path';
 import { DebianStore } from '../../main/trust/debian-store';
 import { realSystemContext } from '../../main/trust/system-context';
-import { detectStores, trustRoot, untrustRoot } from '../../main/trust/trust-manager';
-import { rootCaFromPem } from '../../main/trust/trust-store';
-import { startLeafHttpsServer } from '../support/leaf-https-server';
+import { startBackend } from '../support/backends';
+import { cliSandbox, GatehouseProcess, runGatehouse } from '../support/gatehouse-cli';
 import { envWithoutExtraCa, runCommand } from '../support/run-command';
 import { snapshotSystemTrust, SYSTEM_BUNDLE } from '../support/system-trust-snapshot';
 import { tempDataDir } from '../support/temp-data-dir';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const ctx = realSystemContext({ interactive: false });
 const skip = !isRoot
   ? 'needs root: it really changes the system trust store (run the suite as root in CI)'
-  : !DebianStore.detect(ctx)
+  : !DebianStore.detect(realSystemContext())
     ? 'not a Debian/Ubuntu system (no update-ca-certificates)'
     : false;
 
-test('trust makes curl accept the CA without --cacert; untrust restores the bundle byte for byte', { skip }, async (t) => {
-  const data = tempDataDir();
-  t.after(data.cleanup);
+test('`gatehouse trust` makes curl accept the proxy without --cacert; `untrust` restores the bundle byte for byte', { skip }, async (t) => {
+  const temp = tempDataDir('gatehouse-trust-');
+  t.after(temp.cleanup);
+  const sandbox = cliSandbox(temp.dir);
+  const backend = await startBackend();
+  t.after(() => backend.close());
+  fs.mkdirSync(path.dirname(sandbox.configFile), { recursive: true });
+  fs.writeFileSync(sandbox.configFile, JSON.stringify({ routes: [{ host: 'app.test', target: backend.url }] }));
+
   const snapshot = snapshotSystemTrust();
-  const ca = await CertificateAuthority.open({ dataDir: data.dir });
-  const server = await startLeafHttpsServer(ca);
-  t.after(() => server.close());
-  const root = rootCaFromPem(ca.rootCertPath, ca.rootCertPem);
-  const stores = detectStores(ctx, { nss: false });
-  assert.deepEqual(stores.map((s) => s.id), ['debian']);
+  const gatehouse = new GatehouseProcess(sandbox, ['--http-port', '0']);
+  t.after(() => gatehouse.kill());
+  await gatehouse.waitFor('stdout', /Press Ctrl\+C to stop/);
+  const port = Number((await gatehouse.waitFor('stdout', /HTTPS listening on 127\.0\.0\.1:(\d+)/))[1]);
   const curl = () =>
-    runCommand(
-      'curl',
-      ['-sS', '--max-time', '5', '--resolve', `app.test:${server.port}:127.0.0.1`, `https://app.test:${server.port}/`],
-      { env: envWithoutExtraCa() },
-    );
+    runCommand('curl', ['-sS', '--max-time', '5', '--resolve', `app.test:${port}:127.0.0.1`, `https://app.test:${port}/trusted`], {
+      env: envWithoutExtraCa(),
+    });
   try {
     const before = await curl();
-    assert.equal(before.code, 60, `untrusted CA must fail verification: ${before.stderr}`);
+    assert.equal(before.code, 60, `an untrusted CA must fail verification: ${before.stderr}`);
 
-    const trusted = await trustRoot(root, stores, ctx);
-    assert.ok(trusted.ok, JSON.stringify(trusted.changes));
+    const trusted = await runGatehouse(sandbox, ['trust']);
+    assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
+    assert.match(trusted.stdout, /✓ Linux system store \(Debian\/Ubuntu: update-ca-certificates\): trusted/);
+    assert.match(trusted.stdout, /export NODE_EXTRA_CA_CERTS=".*\/ca\/root\.pem"/);
+    const status = JSON.parse((await runGatehouse(sandbox, ['trust', '--status', '--json'])).stdout) as {
+      stores: Array<{ store: string; state: string }>;
+    };
+    assert.equal(status.stores.find((s) => s.store === 'debian')?.state, 'trusted');
+    // Chromium is installed, so its NSS database in the sandbox HOME was created and trusts the root too.
+    const nss = status.stores.find((s) => s.store.startsWith('nss:'));
+    if (nss) assert.equal(nss.state, 'trusted');
+
     const after = await curl();
     assert.equal(after.code, 0, after.stderr);
-    assert.equal(after.stdout, `hello app.test:${server.port}`);
-    assert.ok(fs.readFileSync(SYSTEM_BUNDLE, 'utf8').includes(root.pem.split('\n')[1]!));
+    assert.equal(JSON.parse(after.stdout).url, '/trusted');
 
-    const removed = await untrustRoot(root, stores, ctx);
-    assert.ok(removed.ok, JSON.stringify(removed.changes));
+    const removed = await runGatehouse(sandbox, ['untrust']);
+    assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+    const afterStatus = JSON.parse((await runGatehouse(sandbox, ['trust', '--status', '--json'])).stdout) as {
+      stores: Array<{ store: string; state: string }>;
+    };
+    assert.deepEqual(afterStatus.stores.map((s) => s.state).filter((st) => st === 'trusted'), []);
     const again = await curl();
     assert.equal(again.code, 60, again.stderr);
-    assert.ok(fs.readFileSync(SYSTEM_BUNDLE).equals(snapshot.bundle), 'bundle byte-identical');
-    const leftovers = snapshot.differences().filter((p) => p.includes('gatehouse'));
-    assert.deepEqual(leftovers, []);
+    assert.ok(fs.readFileSync(SYSTEM_BUNDLE).equals(snapshot.bundle), `${SYSTEM_BUNDLE} is byte-identical to before`);
+    assert.deepEqual(snapshot.differences().filter((p) => p.includes('gatehouse')), []);
   } finally {
     const repaired = snapshot.restore();
     if (repaired.length) t.diagnostic(`restored after the test: ${repaired.join(', ')}`);

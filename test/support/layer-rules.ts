@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 
 /**
  * The layer table of docs/ARCHITECTURE.md, as code. Given a file (relative to
@@ -67,18 +68,8 @@ export function checkImport(file: string, spec: string): string | null {
   }
 }
 
-const IMPORT_RES = [
-  /\bimport\s+(?:type\s+)?[^'";]*?\sfrom\s*['"]([^'"]+)['"]/g,
-  // side-effect imports only at the start of a statement (not the word "import" inside a string such as 'har.import')
-  /(?:^|;)\s*import\s*['"]([^'"]+)['"]/gm,
-  /\bexport\s+(?:type\s+)?[^'";]*?\sfrom\s*['"]([^'"]+)['"]/g,
-  /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
-  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-];
-
+/** Every module specifier a file imports, requires or dynamically imports — read by TypeScript's own scanner, so strings and comments never confuse it. */
 export function importsOf(source: string): string[] {
-  const noComments = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-  const out: string[] = [];
-  for (const re of IMPORT_RES) for (const m of noComments.matchAll(re)) out.push(m[1]!);
-  return out;
+  const info = ts.preProcessFile(source, true, true);
+  return info.importedFiles.map((f) => f.fileName);
 }

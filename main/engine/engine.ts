@@ -41,6 +41,8 @@ export interface EngineOptions {
   httpPort?: number;
   /** Overrides config.listen; default ["127.0.0.1", "::1"]. */
   listen?: string[];
+  /** Port used when the HTTP port is privileged or taken; default FALLBACK_HTTP_PORT (8080). */
+  fallbackHttpPort?: number;
   observer?: ExchangeObserver;
   logger?: Logger;
 }
@@ -111,7 +113,7 @@ export class Engine {
         createServer: () => engine.createHttpServer(),
         hosts,
         port,
-        fallbackPort: FALLBACK_HTTP_PORT,
+        fallbackPort: opts.fallbackHttpPort ?? FALLBACK_HTTP_PORT,
         label: 'HTTP',
         flag: '--http-port',
         logger: engine.logger,

@@ -143,7 +143,9 @@ export class HttpExchange {
   }
 
   private readonly onClientClose = (): void => {
-    if (this.done || this.res.writableFinished) return;
+    // finish() runs right after every response this exchange completes, so reaching here
+    // means the client went away (HTTP/2 compat even emits 'finish' before 'close' on a reset).
+    if (this.done) return;
     this.clientGone = true;
     const attempt = this.current;
     // An attempt on a socket is aborted now; one still waiting for a connection aborts in onConnect.

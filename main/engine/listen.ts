@@ -70,7 +70,7 @@ async function bindAll(opts: ListenOptions, port: number): Promise<{ port: numbe
         } catch (e) {
           const err = e as ListenError;
           if (net.isIPv6(host) && IPV6_UNAVAILABLE.has(err.code ?? '')) {
-            opts.logger.warn(`${opts.label}: IPv6 is not available here, not listening on ${host} (${err.code})`);
+            opts.logger.warn(`${opts.label}: cannot listen on ${host} (${err.code}) — skipping it; is IPv6 disabled on this machine?`);
             continue;
           }
           throw err;
@@ -130,9 +130,9 @@ export async function listenWithFallback(opts: ListenOptions): Promise<ListenRes
     if (!recoverable || fallback === undefined || fallback === opts.port || opts.port === 0) {
       throw new EngineError(recoverable ? 'PORT_UNAVAILABLE' : 'LISTEN_FAILED', why, 500, { cause: err });
     }
-    opts.logger.warn(`${why}; using port ${fallback} instead`);
     try {
       const r = await bindAll(opts, fallback);
+      opts.logger.warn(`${why}; using port ${r.port} instead`);
       return { ...r, fellBack: true };
     } catch (e2) {
       const err2 = e2 as ListenError;

@@ -17,6 +17,8 @@ export interface SeenRequest {
   /** Set once the request body ended or was aborted. */
   complete: boolean;
   aborted: boolean;
+  /** The connection closed before the backend finished its response (the proxy gave up on it). */
+  closedEarly: boolean;
 }
 
 export interface Backend {
@@ -86,8 +88,12 @@ export async function startBackend(handler?: BackendHandler, opts: BackendOption
       trailers: [],
       complete: false,
       aborted: false,
+      closedEarly: false,
     };
     seen.push(s);
+    res.on('close', () => {
+      if (!res.writableFinished) s.closedEarly = true;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       s.bodyBytes += c.length;
@@ -171,6 +177,7 @@ export async function startWsBackend(): Promise<WsBackend> {
       trailers: [],
       complete: true,
       aborted: false,
+      closedEarly: false,
     });
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));

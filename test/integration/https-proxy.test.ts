@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as http2 from 'node:http2';
 import type { ExchangeObserver, ExchangeStart } from '../../main/engine/exchange-observer';
 import { NOOP_TAP } from '../../main/engine/safe-tap';
 import { header, startBackend, type Backend } from '../support/backends';
@@ -59,6 +60,41 @@ test('without the CA, curl refuses the certificate', async (t) => {
     { env: envWithoutExtraCa() },
   );
   assert.equal(r.code, 60, r.stderr);
+  // The listener explains the rejection once, with the fix.
+  for (let i = 0; i < 100 && !proxy.logger.lines.some((l) => /rejected the Gatehouse certificate/.test(l)); i++) {
+    await new Promise((res) => setTimeout(res, 10));
+  }
+  assert.match(proxy.logger.lines.join('\n'), /warn: HTTPS: a client rejected the Gatehouse certificate.*gatehouse trust/);
+});
+
+test('HTTP/2 requests reach the HTTP/1.1 upstream with :authority as Host and cookies joined', async (t) => {
+  const { proxy, backend } = await setup(t);
+  const session = http2.connect(`https://127.0.0.1:${proxy.httpsPort}`, { ca: proxy.caPem, servername: 'app.test' });
+  t.after(() => session.close());
+  const stream = session.request({
+    ':method': 'POST',
+    ':path': '/h2?q=1',
+    ':authority': `app.test:${proxy.httpsPort}`,
+    cookie: ['a=1', 'b=2'],
+    'content-type': 'text/plain',
+  });
+  stream.end('body over h2');
+  const [status, body] = await new Promise<[number, string]>((resolve, reject) => {
+    let text = '';
+    let code = 0;
+    stream.on('response', (h) => (code = Number(h[':status'])));
+    stream.setEncoding('utf8').on('data', (d: string) => (text += d));
+    stream.on('end', () => resolve([code, text]));
+    stream.on('error', reject);
+  });
+  assert.equal(status, 200);
+  assert.equal(JSON.parse(body).bodyBytes, 'body over h2'.length);
+  const seen = backend.seen.at(-1)!;
+  assert.equal(seen.httpVersion, '1.1');
+  assert.equal(seen.method, 'POST');
+  assert.equal(header(seen.headers, 'host'), `app.test:${proxy.httpsPort}`);
+  assert.equal(header(seen.headers, 'cookie'), 'a=1; b=2');
+  assert.ok(!seen.headers.some(([n]) => n.startsWith(':')), 'no pseudo-headers upstream');
 });
 
 test('names outside the suffixes, without a route, or with https:false get no certificate; logged once each', async (t) => {

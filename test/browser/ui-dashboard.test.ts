@@ -11,7 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { request } from 'undici';
 import { GatehouseInstance } from '../../main/instance/gatehouse-instance';
 import { memoryLogger } from '../../main/engine/logger';
-import { header, startBackend, type Backend } from '../support/backends';
+import { WebSocket } from 'ws';
+import { header, startBackend, startWsBackend, type Backend, type WsBackend } from '../support/backends';
 import { tempDataDir } from '../support/temp-data-dir';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureRendererBuilt } from '../support/renderer-build';
 
@@ -19,6 +20,7 @@ const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
 
 let tmp: { dir: string; cleanup: () => void };
 let backend: Backend;
+let wsBackend: WsBackend;
 let instance: GatehouseInstance;
 let browser: Browser;
 let page: Page;
@@ -48,6 +50,7 @@ before(async () => {
   configPath = path.join(tmp.dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify({ routes: [] }, null, 2));
   backend = await startBackend(undefined, { name: 'app' });
+  wsBackend = await startWsBackend();
   instance = await GatehouseInstance.start({
     configPath,
     dataDir: path.join(tmp.dir, 'data'),
@@ -67,6 +70,7 @@ after(async () => {
   await browser?.close();
   await instance?.stop(0);
   await backend?.close();
+  await wsBackend?.close();
   tmp?.cleanup();
 });
 
@@ -223,6 +227,46 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await page.locator('tr[data-route="api.test/v1"]').waitFor();
     assert.equal(await page.getByRole('switch', { name: 'Enable api.test/v1' }).isChecked(), true);
     await shot('routes-after-hand-edit');
+  });
+
+  await t.test('WebSocket messages are listed in the detail', async () => {
+    await instance.api['routes.add']({ route: { host: 'ws.test', target: wsBackend.url, https: false } });
+    // The route is live once the engine has applied the written config: a plain GET then reaches the backend (426).
+    let probe = await viaProxy('/live', { host: 'ws.test' });
+    for (let i = 0; i < 50 && probe.status === 404; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      probe = await viaProxy('/live', { host: 'ws.test' });
+    }
+    assert.equal(probe.status, 426);
+    const ws = new WebSocket(`ws://127.0.0.1:${proxyPort()}/live`, { headers: { host: 'ws.test' } });
+    const messages: string[] = [];
+    const echoed = new Promise<void>((resolve, reject) => {
+      ws.on('message', (data) => {
+        messages.push(String(data));
+        if (String(data) === 'hello over ws') resolve();
+      });
+      ws.once('error', reject);
+      ws.once('close', () => reject(new Error('closed before the echo')));
+    });
+    echoed.catch(() => {});
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    ws.send('hello over ws');
+    await echoed;
+    ws.close();
+    await new Promise((resolve) => ws.once('close', resolve));
+    await page.getByRole('tab', { name: 'Traffic' }).click();
+    const row = page.locator('.list-row', { hasText: 'ws.test', has: page.locator('.method', { hasText: /^WS$/ }) });
+    await row.waitFor();
+    await row.click();
+    await page.getByRole('tab', { name: /WebSocket/ }).click();
+    const list = page.getByLabel('WebSocket messages');
+    await list.locator('.ws-msg', { hasText: 'hello over ws' }).nth(1).waitFor();
+    assert.equal(await list.locator('.ws-msg .dir-out', { hasText: '↑' }).count() >= 1, true);
+    await list.locator('.ws-msg', { hasText: '{"type":"connected"}' }).waitFor();
+    await shot('websocket');
   });
 
   await t.test('the HTTPS & trust panel', async () => {

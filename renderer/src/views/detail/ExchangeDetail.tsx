@@ -48,7 +48,8 @@ export const ExchangeDetail = memo(function ExchangeDetail(props: {
 
   const d = detail.data;
   const x = d?.exchange;
-  const tabs: Tab[] = ['overview', 'request', 'response', ...(x?.websocket ? (['websocket'] as Tab[]) : []), 'replay'];
+  // WebSocket connections cannot be replayed; they get a message list instead.
+  const tabs: Tab[] = x?.websocket ? ['overview', 'request', 'response', 'websocket'] : ['overview', 'request', 'response', 'replay'];
 
   return (
     <>
@@ -63,9 +64,11 @@ export const ExchangeDetail = memo(function ExchangeDetail(props: {
             props.id
           )}
         </span>
-        <button className="btn small" disabled={busy || !x} onClick={() => replay(undefined).catch(() => {})} title="Send the same request again">
-          Replay
-        </button>
+        {x && !x.websocket ? (
+          <button className="btn small" disabled={busy} onClick={() => replay(undefined).catch(() => {})} title="Send the same request again">
+            Replay
+          </button>
+        ) : null}
         <button className="btn small" onClick={props.onClose} aria-label="Close detail">
           ✕
         </button>

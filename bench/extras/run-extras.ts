@@ -39,7 +39,7 @@ export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraR
     measureColdCert({ tlsConnectBin: x.ctx.tlsConnect.bin, httpsPort: ghHttps, count: x.opts.coldCerts, dataDir: x.ws.sub('ca-direct'), log: x.log }),
   );
   const memoryTitle = 'Engine RSS idle and after 100k recorded small exchanges (recording cap 10k)';
-  const startupTitle = 'Engine start-up (spawn → both listeners accept)';
+  const startupTitle = 'Engine start-up (spawn → "running" line)';
   if (x.ghMissing) {
     for (const [id, title] of [['memory', memoryTitle], ['startup', startupTitle], ['renderer', RENDERER_TITLE]] as const)
       if (wanted(x.opts, id)) out[id] = { title, skipped: x.ghMissing, figures: {}, notes: [] };
@@ -47,7 +47,7 @@ export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraR
   }
   await attempt('memory', memoryTitle, () => measureEngineMemory({ dir: x.ws.sub('gh-memory'), backends: x.backends, exchanges: x.opts.recordedExchanges, log: x.log }));
   await attempt('startup', startupTitle, () => measureStartup({ dir: x.ws.sub('gh-startup'), backends: x.backends, runs: x.opts.startups, log: x.log }));
-  if (x.opts.renderer) await attempt('renderer', RENDERER_TITLE, () => measureRenderer({ dir: x.ws.sub('gh-renderer'), backends: x.backends, log: x.log }));
+  if (x.opts.renderer) await attempt('renderer', RENDERER_TITLE, () => measureRenderer({ dir: x.ws.sub('gh-renderer'), backends: x.backends, frameSeconds: x.opts.quick ? 3 : 5, log: x.log }));
   else out['renderer'] = { title: RENDERER_TITLE, skipped: '--no-renderer', figures: {}, notes: [] };
   return out;
 }

@@ -13,6 +13,8 @@ export interface H2loadOptions {
   requests?: number;
   /** Force HTTP/1.1 (h2load --h1). */
   h1?: boolean;
+  /** Requests per second per client (h2load --rps). */
+  rps?: number;
 }
 
 export function h2loadMissing(): string | undefined {
@@ -24,6 +26,7 @@ export async function runH2load(o: H2loadOptions): Promise<H2loadResult> {
   if (o.seconds !== undefined) args.push(`-D${o.seconds}`);
   else args.push(`-n${o.requests ?? 10000}`);
   if (o.h1) args.push('--h1');
+  if (o.rps !== undefined) args.push(`--rps=${o.rps}`);
   args.push(o.url);
   const bound = ((o.seconds ?? 60) + 30) * 1000;
   const r = await runToEnd('h2load', findExecutable('h2load')!, args, bound);

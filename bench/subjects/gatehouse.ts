@@ -24,7 +24,11 @@ export interface GatehouseOptions {
   maxExchanges?: number;
   httpPort: number;
   httpsPort: number;
+  /** Run the compiled CLI (dist/main/cli/main.js) instead of the checkout's gatehouse.js (tsx). */
+  compiled?: boolean;
 }
+
+export const COMPILED_CLI = path.join(ROOT, 'dist', 'main', 'cli', 'main.js');
 
 /** The config the benchmark gives Gatehouse: the same paths as every peer, plus *.app.test for cold certificates. */
 export function gatehouseConfig(o: GatehouseOptions, dnsPort: number): object {
@@ -70,7 +74,7 @@ export async function startGatehouse(o: GatehouseOptions): Promise<StartedGateho
   const p = startProcess(
     `gatehouse${o.recording ? '' : ' (recording off)'}`,
     process.execPath,
-    [CLI, 'start', '--headless', '--config', configFile, '--data-dir', dataDir, '--http-port', String(o.httpPort), '--https-port', String(o.httpsPort)],
+    [o.compiled ? COMPILED_CLI : CLI, 'start', '--headless', '--config', configFile, '--data-dir', dataDir, '--http-port', String(o.httpPort), '--https-port', String(o.httpsPort)],
     { env, cwd: o.dir },
   );
   let listeningLineMs: number | undefined;

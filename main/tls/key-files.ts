@@ -33,13 +33,19 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 /**
  * Writes a file atomically (temp file, fsync, rename) with the given mode, so a
  * reader never sees half a key and a crash never leaves a truncated one.
+ * `durable: false` skips the fsync, for caches whose loss only costs a redo.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode: number): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  mode: number,
+  opts: { durable?: boolean } = {},
+): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.promises.open(tmp, 'wx', mode);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (opts.durable !== false) await handle.sync();
   } finally {
     await handle.close();
   }

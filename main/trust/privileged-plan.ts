@@ -61,6 +61,35 @@ export function manualLines(plan: Plan, ctx: Pick<SystemContext, 'isRoot' | 'pla
   });
 }
 
+/**
+ * The commands as they will run. pkexec asks for the password on every call
+ * (sudo remembers it), so under pkexec consecutive root commands without stdin
+ * are batched into one `sh -c`.
+ */
+function runSteps(plan: Plan, elevation: Elevation): Array<{ command: Command; optional: boolean }> {
+  const steps: Array<{ command: Command; optional: boolean }> = [];
+  let batch: PlannedCommand[] = [];
+  const flush = () => {
+    if (batch.length === 1) steps.push({ command: elevated(batch[0]!, 'pkexec'), optional: batch[0]!.optional === true });
+    else if (batch.length > 1) {
+      const script = batch.map((c) => (c.optional ? `{ ${formatCommand(c)} || true; }` : formatCommand(c))).join(' && ');
+      steps.push({ command: { cmd: 'pkexec', args: ['sh', '-c', script] }, optional: false });
+    }
+    batch = [];
+  };
+  for (const c of plan.commands) {
+    if (elevation === 'pkexec' && c.root && c.input === undefined) {
+      batch.push(c);
+      continue;
+    }
+    flush();
+    const actual = c.root && (elevation === 'sudo' || elevation === 'pkexec') ? elevated(c, elevation) : c;
+    steps.push({ command: actual, optional: c.optional === true });
+  }
+  flush();
+  return steps;
+}
+
 export async function executePlan(plan: Plan, ctx: SystemContext): Promise<PlanOutcome> {
   const elevation = elevationFor(plan, ctx);
   if (plan.commands.length === 0) return { outcome: 'nothing-to-do', elevation, ran: [], manual: [] };
@@ -68,18 +97,17 @@ export async function executePlan(plan: Plan, ctx: SystemContext): Promise<PlanO
     return { outcome: 'manual', elevation, ran: [], manual: manualLines(plan, ctx) };
   }
   const ran: string[] = [];
-  for (const command of plan.commands) {
-    const actual = command.root && (elevation === 'sudo' || elevation === 'pkexec') ? elevated(command, elevation) : command;
-    const result = await ctx.run(actual);
-    ran.push(formatCommand(actual));
-    if (result.code !== 0 && !command.optional) {
+  for (const { command, optional } of runSteps(plan, elevation)) {
+    const result = await ctx.run(command);
+    ran.push(formatCommand(command));
+    if (result.code !== 0 && !optional) {
       const output = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' / ');
       return {
         outcome: 'failed',
         elevation,
         ran,
         manual: manualLines(plan, ctx),
-        error: `\`${formatCommand(actual)}\` exited with ${result.code}${output ? `: ${output}` : ''}`,
+        error: `\`${formatCommand(command)}\` exited with ${result.code}${output ? `: ${output}` : ''}`,
       };
     }
   }

@@ -103,6 +103,27 @@ test('executePlan: sudo-prefixes root commands, stops at the first failure, tole
   assert.deepEqual(m.manual, ["sudo rm -f '/x y'", 'maybe', 'sudo update-ca-certificates', 'never']);
 });
 
+test('executePlan under pkexec: consecutive root commands become one sh -c (one password prompt)', async () => {
+  const plan: Plan = {
+    commands: [
+      { cmd: 'rm', args: ['-f', '/etc/x y'], root: true, optional: true },
+      { cmd: 'install', args: ['-m', '0644', 'a', 'b'], root: true },
+      { cmd: 'update-ca-certificates', args: [], root: true },
+      { cmd: 'certutil', args: ['-L'], root: false },
+      { cmd: 'tee', args: ['/etc/hosts'], input: 'x', root: true },
+    ],
+    notes: [],
+  };
+  const f = fakeContext({ env: { WAYLAND_DISPLAY: 'wayland-0' } }, undefined, ['pkexec']);
+  const r = await executePlan(plan, f.ctx);
+  assert.equal(r.outcome, 'done');
+  assert.deepEqual(f.ran, [
+    `pkexec sh -c '{ rm -f '\\''/etc/x y'\\'' || true; } && install -m 0644 a b && update-ca-certificates'`,
+    'certutil -L',
+    'pkexec tee /etc/hosts',
+  ]);
+});
+
 test('macOS: login keychain without root, System keychain with -d as root; removal finds old roots', async () => {
   const home = '/Users/dev';
   const login = `${home}/Library/Keychains/login.keychain-db`;

@@ -27,7 +27,7 @@ import type { Target } from './target';
 import { resolveTimeouts, type Timeouts } from './timeouts';
 import { UpgradeTracker } from './upgrade-tracker';
 import { UpstreamRegistry } from './upstream-pools';
-import { UpgradeExchange } from './websocket-proxy';
+import { isWebSocketUpgrade, upgradeProtocol, UpgradeExchange } from './websocket-proxy';
 
 export interface ConnectionContext {
   scheme: 'http' | 'https';
@@ -376,13 +376,17 @@ export class Engine {
       const incoming = readIncoming(req);
       const h = incoming.head;
       const route = incoming.ok ? snap.table.match(h.host, h.url) : undefined;
-      tap = this.openTap(h, ctx, startedAt, route, true);
+      const websocket = isWebSocketUpgrade(h);
+      tap = this.openTap(h, ctx, startedAt, route, websocket);
       const local = (error: ErrorInfo) => {
         sendRawPage(socket, renderErrorPage(error, { json: wantsJson(h), close: true }), tap);
         tap.finish(error);
       };
       if (!incoming.ok) return local(incoming.error);
       if (!route) return local(this.noRouteError(snap, h));
+      if (!websocket && h.hasBody) {
+        return local({ status: 400, code: 'BAD_REQUEST', message: `Upgrade: ${upgradeProtocol(h)} with a request body is not supported; send the request without Upgrade` });
+      }
       new UpgradeExchange(socket, head, {
         runtime: snap.runtimes.get(route)!,
         head: h,

@@ -31,6 +31,15 @@ export interface UpgradeContext {
   onDone(): void;
 }
 
+/** The Upgrade header's value ("websocket" when absent). */
+export function upgradeProtocol(head: IncomingHead): string {
+  return head.rawHeaders.find(([n]) => n.toLowerCase() === 'upgrade')?.[1] ?? 'websocket';
+}
+
+export function isWebSocketUpgrade(head: IncomingHead): boolean {
+  return /(^|,)\s*websocket\s*(,|$)/i.test(upgradeProtocol(head));
+}
+
 function codedError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
@@ -105,7 +114,7 @@ export class UpgradeExchange {
       this.failWithPage({ status: 508, code: 'LOOP_DETECTED', message: `route ${route.id} points at ${target.display}, which is Gatehouse itself` });
       return;
     }
-    const upgradeValue = head.rawHeaders.find(([n]) => n.toLowerCase() === 'upgrade')?.[1] ?? 'websocket';
+    const upgradeValue = upgradeProtocol(head);
     const { headers, loop } = forwardRequestHeaders(head.rawHeaders, {
       clientAddress: head.clientAddress,
       trusted: this.ctx.trusted,
@@ -114,7 +123,9 @@ export class UpgradeExchange {
       httpVersion: head.httpVersion,
       hostOverride: hostOverride(route, target, head),
       hopId: this.ctx.hopId,
-      upgrade: upgradeValue,
+      // Only WebSocket upgrades are tunnelled; anything else (h2c from curl --http2) is sent as a
+      // plain request and its response relayed, so the client simply stays on HTTP/1.1.
+      ...(isWebSocketUpgrade(head) ? { upgrade: upgradeValue } : {}),
     });
     if (loop) {
       this.failWithPage({ status: 508, code: 'LOOP_DETECTED', message: `the request came back through Gatehouse: route ${route.id} → ${target.display} leads to Gatehouse again` });

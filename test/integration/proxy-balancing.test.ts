@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import { deadPort, startBackend, type Backend } from '../support/backends';
 import { startProxy, type TestProxy } from '../support/proxy-harness';
 import { rawExchange } from '../support/raw-http';
+import { waitFor } from '../support/wait-for';
 
 async function names(proxy: TestProxy, host: string, n: number, headers: Record<string, string> = {}): Promise<string[]> {
   const out: string[] = [];
@@ -69,16 +70,17 @@ describe('load balancing', () => {
   });
 
   test('least-connections avoids the target that is busy', async () => {
-    // Occupy the slow target with one request that does not finish.
-    const pending = proxy.request('lc.test', '/');
-    for (let i = 0; i < 100 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // Park one request on the slow target (ties rotate, so it takes at most two tries).
+    let pending = proxy.request('lc.test', '/');
+    let answered = false;
+    void pending.then(() => (answered = true));
+    await waitFor(() => held.length === 1 || answered, 'first request placed');
     if (held.length === 0) {
-      // The first pick went to "a"; the next one then goes to "slow".
-      const first = await names(proxy, 'lc.test', 1);
-      assert.deepEqual(first, ['a']);
+      assert.equal((await pending).headers['x-backend'], 'a');
+      await (await pending).body.dump();
+      pending = proxy.request('lc.test', '/');
+      await waitFor(() => held.length === 1, 'second request parked on the slow target');
     }
-    for (let i = 0; i < 100 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(held.length, 1, 'one request is parked on the slow target');
     const seq = await names(proxy, 'lc.test', 4);
     assert.deepEqual(seq, ['a', 'a', 'a', 'a']);
     held[0]!.end('done');

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startBackend } from '../support/backends';
 import { startProxy } from '../support/proxy-harness';
+import { waitFor } from '../support/wait-for';
 
 describe('applyConfig', () => {
   test('an in-flight request finishes on the route it started with, even when the route is removed', async () => {
@@ -13,7 +13,7 @@ describe('applyConfig', () => {
     const proxy = await startProxy({ routes: [{ host: 'app.test', target: slow.url }] });
     try {
       const pending = proxy.text('app.test', '/');
-      for (let i = 0; i < 200 && slow.seen.length === 0; i++) await sleep(5);
+      await waitFor(() => slow.seen.length > 0, 'request reaches the backend');
       proxy.engine.applyConfig({ routes: [] });
       const r = await pending;
       assert.deepEqual([r.status, r.body], [200, 'finished anyway']);
@@ -94,7 +94,7 @@ describe('applyConfig', () => {
     });
     const proxy = await startProxy({ routes: [{ host: 'app.test', target: slow.url }] });
     const pending = proxy.text('app.test', '/');
-    for (let i = 0; i < 200 && slow.seen.length === 0; i++) await sleep(5);
+    await waitFor(() => slow.seen.length > 0, 'request reaches the backend');
     const stopped = proxy.engine.stop(5_000);
     const r = await pending;
     await stopped;

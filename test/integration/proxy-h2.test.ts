@@ -2,10 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Engine } from '../../main/engine/engine';
 import { memoryLogger } from '../../main/engine/logger';
 import { deadPort, header, headerAll, startBackend, type Backend } from '../support/backends';
+import { waitFor } from '../support/wait-for';
 
 /**
  * The HTTP/2 compat path, as main/tls uses it: an h2c server (no TLS — cheap and
@@ -116,14 +116,11 @@ describe('HTTP/2 requests through handleRequest', () => {
     const before = hold.seen.length;
     const req = session.request({ ':path': '/held', ':authority': 'hold.test' });
     req.on('error', () => {});
-    for (let i = 0; i < 200 && hold.seen.length === before; i++) await sleep(10);
-    assert.equal(hold.seen.length, before + 1);
+    await waitFor(() => hold.seen.length === before + 1, 'request reaches the backend');
     req.close(http2.constants.NGHTTP2_CANCEL);
-    for (let i = 0; i < 300 && engine.inflightRequests > 0; i++) await sleep(10);
-    assert.equal(engine.inflightRequests, 0);
+    await waitFor(() => engine.inflightRequests === 0, 'exchange over');
     // The upstream request is aborted (its connection closed). undici then opens one idle
     // keep-alive connection in its place, which the pool reuses or closes after keepAliveTimeout.
-    for (let i = 0; i < 300 && !hold.seen[before]!.closedEarly; i++) await sleep(10);
-    assert.equal(hold.seen[before]!.closedEarly, true, 'the upstream request was abandoned');
+    await waitFor(() => hold.seen[before]!.closedEarly, 'the upstream request was abandoned');
   });
 });

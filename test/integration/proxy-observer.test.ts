@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import type { ExchangeObserver, ExchangeStart, ExchangeTap } from '../../main/engine/exchange-observer';
 import type { RawHeaders } from '../../shared/http-types';
 import { deadPort, startBackend, startWsBackend, type Backend, type WsBackend } from '../support/backends';
 import { startProxy, type TestProxy } from '../support/proxy-harness';
+import { waitFor } from '../support/wait-for';
 
 interface Recorded {
   start: ExchangeStart;
@@ -46,12 +46,8 @@ function recordingObserver(): ExchangeObserver & { exchanges: Recorded[] } {
 }
 
 async function settled(r: () => Recorded | undefined): Promise<Recorded> {
-  for (let i = 0; i < 300; i++) {
-    const x = r();
-    if (x && x.finished.length > 0) return x;
-    await sleep(10);
-  }
-  assert.fail('exchange did not finish');
+  await waitFor(() => (r()?.finished.length ?? 0) > 0, 'exchange finished');
+  return r()!;
 }
 
 describe('the recorder seam (ExchangeObserver)', () => {

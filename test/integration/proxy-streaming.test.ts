@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startBackend, type Backend } from '../support/backends';
 import { startProxy, type TestProxy } from '../support/proxy-harness';
 import { rawConnect, rawExchange } from '../support/raw-http';
+import { waitFor } from '../support/wait-for';
 
 const MB = 1024 * 1024;
 const TOTAL = 200 * MB;
@@ -41,13 +42,6 @@ function generated(total: number): Readable {
   });
 }
 
-async function waitFor(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) assert.fail(`timed out waiting for: ${what}`);
-    await sleep(10);
-  }
-}
 
 describe('streaming', () => {
   let big: Backend;

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { GatehouseConfig } from '../../shared/config';
 import { deadPort, header, startBackend, startWsBackend, type Backend, type WsBackend } from '../support/backends';
 import { startProxy, type TestProxy } from '../support/proxy-harness';
+import { waitFor } from '../support/wait-for';
 
 function connect(port: number, host: string, path = '/', protocols?: string | string[]): WebSocket {
   return new WebSocket(`ws://127.0.0.1:${port}${path}`, protocols, { headers: { host }, handshakeTimeout: 5_000 });
@@ -116,8 +117,7 @@ describe('WebSocket proxying', () => {
     proxy.engine.applyConfig({ ...config, routes: config.routes.map((r) => (r.host === 'hmr.test' ? { ...r, enabled: false } : r)) });
     await closedA;
     assert.equal((await echo(b, 'b alive')).data.toString(), 'b alive');
-    for (let i = 0; i < 100 && wsb.clients.size !== backendClients - 1; i++) await sleep(10);
-    assert.equal(wsb.clients.size, backendClients - 1, 'the upstream side was closed as well');
+    await waitFor(() => wsb.clients.size === backendClients - 1, 'the upstream side was closed as well');
     // A new connection to the disabled route is refused with 404.
     assert.equal((await refusedStatus(connect(proxy.port, 'hmr.test'))).status, 404);
 
@@ -146,6 +146,22 @@ describe('WebSocket proxying', () => {
   test('an upstream that refuses the upgrade: its response is relayed', async () => {
     const r = await refusedStatus(connect(proxy.port, 'plain.test'));
     assert.deepEqual(r, { status: 404, body: 'no websockets here' });
+  });
+
+  test('a non-WebSocket upgrade (curl --http2 over http) is answered over HTTP/1.1 without the Upgrade', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = await new Promise<string>((resolve) => {
+      const p = spawn('curl', ['-sS', '-i', '--http2', '--max-time', '10', '-H', 'Host: plain.test', `http://127.0.0.1:${proxy.port}/h2c`]);
+      let o = '';
+      p.stdout.on('data', (d) => (o += d));
+      p.on('close', () => resolve(o));
+    });
+    assert.match(out, /^HTTP\/1\.1 404 Not Found\r\n/);
+    assert.match(out, /no websockets here$/);
+    const seen = plain.seen[plain.seen.length - 1]!;
+    assert.equal(seen.url, '/h2c');
+    assert.equal(header(seen.headers, 'upgrade'), undefined);
+    assert.equal(header(seen.headers, 'http2-settings'), undefined);
   });
 
   test('no route for an upgrade: 404', async () => {

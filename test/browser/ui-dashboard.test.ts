@@ -198,6 +198,22 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await shot('replay-compare');
   });
 
+  await t.test('edit and replay: the backend gets the edited request, the diff shows the change', async () => {
+    await page.locator(`.list-row[data-id="${originalId}"]`).click();
+    await page.getByRole('tab', { name: 'Replay' }).click();
+    await page.getByLabel('URL').fill('/hello?x=2');
+    const headers = page.getByRole('textbox', { name: 'Headers' });
+    await headers.fill(`${await headers.inputValue()}\nX-Edited: yes`);
+    const before = backend.seen.length;
+    await page.getByRole('button', { name: 'Send edited request' }).click();
+    await page.getByLabel('Replay comparison').waitFor();
+    assert.equal(backend.seen.length, before + 1);
+    const seen = backend.seen.at(-1)!;
+    assert.equal(seen.url, '/hello?x=2');
+    assert.equal(header(seen.headers, 'x-edited'), 'yes');
+    await page.locator('.diff-line', { hasText: 'URL: /hello?x=1 → /hello?x=2' }).waitFor();
+  });
+
   await t.test('toggling the route off in the UI makes the proxy answer 404 without reaching the backend', async () => {
     await page.getByRole('tab', { name: 'Routes' }).click();
     const toggle = page.getByRole('switch', { name: 'Enable app.test' });

@@ -4,7 +4,8 @@ import { EngineError } from './engine-error';
 /** "::ffff:127.0.0.1" → "127.0.0.1"; anything else unchanged ("" for undefined). */
 export function normalizeClientAddress(address: string | undefined): string {
   if (!address) return '';
-  if (address.length > 7 && address.charCodeAt(0) === 58 /* : */ && /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address)) {
+  // An IPv4-mapped IPv6 address is the only IPv6 form with dots in it.
+  if (address.charCodeAt(0) === 58 /* : */ && address.indexOf('.') > 0 && address.slice(0, 7).toLowerCase() === '::ffff:') {
     return address.slice(7);
   }
   return address;

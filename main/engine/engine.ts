@@ -95,6 +95,8 @@ export class Engine {
   private listenHosts = new Set<string>();
   private loopbackListen = false;
   private wildcardListen = false;
+  /** Every client connection of the HTTP listeners (upgraded ones included), to destroy on stop. */
+  private readonly sockets = new Set<net.Socket>();
   /** HTTP/1.x connections answered with a malformed-request error: nothing more is read from them. */
   private readonly closing = new WeakSet<object>();
 
@@ -218,6 +220,10 @@ export class Engine {
       requireHostHeader: false,
       insecureHTTPParser: false,
       joinDuplicateHeaders: false,
+    });
+    server.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
     });
     server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => this.handleRequest(req, res, { scheme: 'http' }));
     server.on('upgrade', (req: http.IncomingMessage, socket: stream.Duplex, head: Buffer) =>
@@ -505,6 +511,7 @@ export class Engine {
       clearTimeout(timer);
     }
     for (const s of this.servers) s.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
     await this.registry.destroyAll();
     await Promise.all(closed);
   }

@@ -99,11 +99,26 @@ function join(existing: string | undefined, next: string): string {
   return existing ? `${existing}, ${next}` : next;
 }
 
-const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 tchar: ALPHA / DIGIT / "!#$%&'*+-.^_`|~". */
+function isTokenChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x2e || c === 0x2d || c === 0x5f || c === 0x7e ||
+    c === 0x21 || c === 0x23 || c === 0x24 || c === 0x25 || c === 0x26 || c === 0x27 ||
+    c === 0x2a || c === 0x2b || c === 0x5e || c === 0x60 || c === 0x7c
+  );
+}
 
 /** A Forwarded parameter value: a token as is, anything else quoted (RFC 7239 §4). */
 export function forwardedValue(value: string): string {
-  return TOKEN_CHARS.test(value) ? value : `"${value.replace(/(["\\])/g, '\\$1')}"`;
+  let token = value.length > 0;
+  for (let i = 0; token && i < value.length; i++) token = isTokenChar(value.charCodeAt(i));
+  if (token) return value;
+  let quoted = '"';
+  for (const ch of value) quoted += ch === '"' || ch === '\\' ? `\\${ch}` : ch;
+  return `${quoted}"`;
 }
 
 /** The Forwarded "for=" node: IPv6 in brackets and quoted ("[::1]"), "unknown" when not known. */

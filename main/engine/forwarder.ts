@@ -209,7 +209,7 @@ export class HttpExchange {
       headersTimeout: timeouts.upstreamHeaders,
       bodyTimeout: timeouts.upstreamBody,
     };
-    if (target.protocol === 'https:' && !/^[\d.]+$|:/.test(target.hostname)) options.servername = target.hostname;
+    if (target.servername) options.servername = target.servername;
     upstream.pool.dispatch(options, attempt);
   }
 

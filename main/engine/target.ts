@@ -24,6 +24,8 @@ export interface Target {
   /** Path prefix from the target URL ("" when none), prepended to the upstream path. */
   readonly basePath: string;
   readonly loopback: boolean;
+  /** TLS SNI / certificate name for https targets given by name (undefined for IPs and plain http). */
+  readonly servername?: string;
   /** Weight for the weighted policy (default 1). */
   readonly weight: number;
 }
@@ -85,11 +87,13 @@ export function parseTarget(value: TargetObject): Target {
   const defaultPort = port === (https ? 443 : 80);
   const hostHeader = defaultPort ? hostForUrl : `${hostForUrl}:${port}`;
   const basePath = parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/+$/, '');
+  const servername = https && net.isIP(hostname) === 0 ? hostname : undefined;
   return {
     url,
     protocol: parsed.protocol,
     hostname,
     port,
+    ...(servername ? { servername } : {}),
     hostHeader,
     display: https ? `https://${hostForUrl}:${port}` : `${hostForUrl}:${port}`,
     origin: `${parsed.protocol}//${hostForUrl}:${port}`,

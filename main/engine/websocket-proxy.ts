@@ -53,7 +53,7 @@ function openUpstream(target: Target, verifyTls: boolean, method: string, path: 
       ...base,
       host: target.hostname,
       port: target.port,
-      servername: net.isIP(target.hostname) ? undefined : target.hostname,
+      servername: target.servername,
       rejectUnauthorized: verifyTls,
     });
   }

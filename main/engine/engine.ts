@@ -482,6 +482,11 @@ export class Engine {
     });
   }
 
+  /** The current config's timeouts in ms (for listeners outside the engine, e.g. HTTPS). */
+  get timeouts(): Timeouts {
+    return this.snapshot.timeouts;
+  }
+
   /** Requests currently being forwarded (HTTP and HTTPS; WebSocket tunnels not counted). */
   get inflightRequests(): number {
     return this.inflight;

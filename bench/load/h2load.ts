@@ -22,13 +22,15 @@ export function h2loadMissing(): string | undefined {
 }
 
 export async function runH2load(o: H2loadOptions): Promise<H2loadResult> {
-  const args = [`-c${o.clients}`, `-m${o.streams}`, `-t${o.threads}`];
+  // -N: give up on a connection that shows no activity for 5 s, so that a subject that
+  // stalls streams ends the run (as timeouts) instead of hanging it.
+  const args = [`-c${o.clients}`, `-m${o.streams}`, `-t${o.threads}`, '-N5'];
   if (o.seconds !== undefined) args.push(`-D${o.seconds}`);
   else args.push(`-n${o.requests ?? 10000}`);
   if (o.h1) args.push('--h1');
   if (o.rps !== undefined) args.push(`--rps=${o.rps}`);
   args.push(o.url);
-  const bound = ((o.seconds ?? 60) + 30) * 1000;
+  const bound = ((o.seconds ?? 120) + 20) * 1000;
   const r = await runToEnd('h2load', findExecutable('h2load')!, args, bound);
   if (r.timedOut) throw new Error(`h2load did not finish within ${bound} ms: ${o.url}`);
   return parseH2loadOutput(r.output);

@@ -15,10 +15,6 @@ export function TrafficToolbar(props: {
   onPause: () => void;
   onResume: () => void;
   onClear: () => void;
-  onExport: (redact: boolean) => void;
-  onImport: (file: File) => void;
-  redact: boolean;
-  onRedact: (r: boolean) => void;
 }) {
   const f = props.filter;
   const classes = new Set(f.statusClass ?? []);
@@ -100,7 +96,14 @@ export function TrafficToolbar(props: {
       <button className="btn" onClick={props.onClear}>
         Clear
       </button>
-      <span style={{ width: 1, height: 20, background: 'var(--border)' }} />
+    </div>
+  );
+}
+
+/** Export (optionally redacted) and import of HAR files. */
+export function HarControls(props: { onExport: (redact: boolean) => void; onImport: (file: File) => void; redact: boolean; onRedact: (r: boolean) => void }) {
+  return (
+    <span className="har-controls">
       <label title="Mask Authorization, Cookie and Set-Cookie values in the export">
         <input type="checkbox" checked={props.redact} onChange={(e) => props.onRedact(e.target.checked)} /> Redact
       </label>
@@ -121,6 +124,6 @@ export function TrafficToolbar(props: {
           }}
         />
       </label>
-    </div>
+    </span>
   );
 }

@@ -7,7 +7,7 @@ import { FilteredRows, isFilterActive, rowCells, type ListMode } from '../../mod
 import { useClient, useEvent, useQuery } from '../client-context';
 import { EmptyState, ErrorNote } from '../common';
 import { ExchangeDetail } from '../detail/ExchangeDetail';
-import { TrafficToolbar } from './TrafficToolbar';
+import { HarControls, TrafficToolbar } from './TrafficToolbar';
 import { WindowedList } from './WindowedList';
 
 const ROW_HEIGHT = 24;
@@ -122,10 +122,6 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
           onPause={() => run(client.call('recording.pause', {}).then(recording.set))}
           onResume={() => run(client.call('recording.resume', {}).then(recording.set))}
           onClear={() => run(client.call('recording.clear', {}).then(recording.set))}
-          onExport={onExport}
-          onImport={onImport}
-          redact={redact}
-          onRedact={setRedact}
         />
         {error || note ? (
           <div style={{ padding: '4px 8px' }}>
@@ -189,6 +185,8 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
               {recording.data.dropped > 0 ? <span>{recording.data.dropped} oldest dropped (limit {recording.data.maxExchanges})</span> : null}
             </>
           ) : null}
+          <span className="grow" />
+          <HarControls onExport={onExport} onImport={onImport} redact={redact} onRedact={setRedact} />
         </div>
       </div>
       {props.openId ? (

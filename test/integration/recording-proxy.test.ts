@@ -172,16 +172,16 @@ describe('recording real traffic through the engine', () => {
   test('a WebSocket exchange lists its messages', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${proxy.port}/socket`, { headers: { host: 'ws.test' } });
     const received: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      ws.on('open', resolve);
-      ws.on('error', reject);
-    });
     const gotThree = new Promise<void>((resolve) =>
       ws.on('message', (d, isBinary) => {
         received.push(isBinary ? `bin:${(d as Buffer).toString('hex')}` : String(d));
         if (received.length === 3) resolve();
       }),
     );
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
     ws.send('hello over ws');
     ws.send(Buffer.from([1, 2, 3]), { binary: true });
     await gotThree;

@@ -245,6 +245,19 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await shot('routes-after-hand-edit');
   });
 
+  await t.test('a broken hand edit shows a banner and keeps the routes; fixing it clears the banner', async () => {
+    const good = fs.readFileSync(configPath, 'utf8');
+    fs.writeFileSync(configPath, good.replace('"routes"', '"routes" oops'));
+    const banner = page.getByRole('alert').filter({ hasText: 'Config file not applied' });
+    await banner.waitFor();
+    assert.match((await banner.textContent())!, /last good config stays in effect/);
+    assert.match((await banner.textContent())!, /oops/, 'the parser says what is wrong');
+    assert.equal(await page.locator('tr[data-route="api.test/v1"]').count(), 1, 'the table still shows the running routes');
+    await shot('config-error');
+    fs.writeFileSync(configPath, good);
+    await banner.waitFor({ state: 'detached' });
+  });
+
   await t.test('WebSocket messages are listed in the detail', async () => {
     await instance.api['routes.add']({ route: { host: 'ws.test', target: wsBackend.url, https: false } });
     // The route is live once the engine has applied the written config: a plain GET then reaches the backend (426).

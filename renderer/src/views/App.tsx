@@ -72,10 +72,9 @@ export function App() {
         </span>
       </header>
       {configError ? (
-        <div className="banner bad" role="alert">
-          <strong>Config file not applied:</strong> {configError.error.message}
-          {configError.path ? <span className="mono faint">{configError.path}</span> : null}
-          <span className="muted">The last good config stays in effect.</span>
+        <div className="banner bad config-error" role="alert">
+          <strong>Config file not applied — the last good config stays in effect.</strong>
+          <pre className="mono">{configError.error.message}</pre>
         </div>
       ) : null}
       {syncError ? (

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import forge from 'node-forge';
 import type { CertificateSpec } from './certificate-fields';
+import { parseDer } from './der';
 
 /**
  * Turns a CertificateSpec into a signed DER certificate. node-forge assembles
@@ -53,7 +54,7 @@ function signatureAlgorithm(key: crypto.KeyObject): forge.asn1.Asn1 {
 
 /** The subjectPublicKey BIT STRING's key bytes inside a DER SubjectPublicKeyInfo. */
 function subjectPublicKeyBits(spkiDer: Uint8Array): Buffer {
-  const spki = asn1.fromDer(forge.util.createBuffer(toBinary(spkiDer)));
+  const spki = parseDer(spkiDer);
   const bits = (spki.value as forge.asn1.Asn1[])[1];
   if (!bits || bits.type !== asn1.Type.BITSTRING || typeof bits.value !== 'string') {
     throw new Error('malformed SubjectPublicKeyInfo');
@@ -92,9 +93,7 @@ export function buildCertificate(
   const tbs = getTBSCertificate(cert);
   const tbsParts = tbs.value as forge.asn1.Asn1[];
   tbsParts[TBS_SIGNATURE] = algorithm;
-  tbsParts[TBS_SPKI] = asn1.fromDer(
-    forge.util.createBuffer(toBinary(subjectPublicKey.export({ type: 'spki', format: 'der' }))),
-  );
+  tbsParts[TBS_SPKI] = parseDer(subjectPublicKey.export({ type: 'spki', format: 'der' }));
 
   const tbsDer = fromBinary(asn1.toDer(tbs).getBytes());
   const signature = crypto.sign('sha256', tbsDer, issuerKey);

@@ -1,4 +1,5 @@
 import forge from 'node-forge';
+import { parseDer } from './der';
 
 /**
  * The X.509 nameConstraints extension (RFC 5280 §4.2.1.10), which node-forge
@@ -66,7 +67,7 @@ export interface RawExtension {
 
 /** The extensions of a DER certificate (TBSCertificate's [3] EXPLICIT Extensions). */
 export function certificateExtensions(certDer: Uint8Array): RawExtension[] {
-  const cert = asn1.fromDer(forge.util.createBuffer(Buffer.from(certDer).toString('binary')));
+  const cert = parseDer(certDer);
   const tbs = children(cert)[0];
   const wrapper = children(tbs).find((n) => n.tagClass === CONTEXT && n.type === 3);
   return children(children(wrapper)[0]).flatMap((ext) => {
@@ -86,7 +87,7 @@ export function certificateExtensions(certDer: Uint8Array): RawExtension[] {
 export function permittedDnsNames(certDer: Uint8Array): string[] | undefined {
   const ext = certificateExtensions(certDer).find((e) => e.oid === NAME_CONSTRAINTS_OID);
   if (!ext) return undefined;
-  const constraints = asn1.fromDer(forge.util.createBuffer(ext.value));
+  const constraints = parseDer(ext.value);
   const permitted = children(constraints).find((n) => n.tagClass === CONTEXT && n.type === 0);
   return children(permitted)
     .map((st) => children(st)[0])
@@ -98,7 +99,7 @@ export function permittedDnsNames(certDer: Uint8Array): string[] | undefined {
 export function basicConstraints(certDer: Uint8Array): { ca: boolean; pathLength: number | undefined; critical: boolean } | undefined {
   const ext = certificateExtensions(certDer).find((e) => e.oid === '2.5.29.19');
   if (!ext) return undefined;
-  const seq = children(asn1.fromDer(forge.util.createBuffer(ext.value)));
+  const seq = children(parseDer(ext.value));
   const flag = seq.find((n) => n.type === asn1.Type.BOOLEAN);
   const len = seq.find((n) => n.type === asn1.Type.INTEGER);
   return {

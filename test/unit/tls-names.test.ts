@@ -78,3 +78,26 @@ test('nameConstraints: read back from a signed certificate', () => {
   assert.ok(cert.ca);
   assert.ok(cert.verify(publicKey));
 });
+
+test('EC keys whose public point looks like nested ASN.1 still work (forge must not decode BIT STRINGs)', () => {
+  // The SPKI BIT STRING is 00 04 X Y; with X[0] = 0x3f the bytes after 00 read as a valid
+  // OCTET STRING of 63 bytes, which forge's default parser would decode as a structure.
+  let pair: crypto.KeyPairKeyObjectResult | undefined;
+  for (let i = 0; i < 20_000 && !pair; i++) {
+    const candidate = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const spki = candidate.publicKey.export({ type: 'spki', format: 'der' });
+    if (spki[spki.length - 64] === 0x3f) pair = candidate;
+  }
+  assert.ok(pair, 'found a key with X[0] = 0x3f');
+  const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
+  const naive = forge.asn1.fromDer(forge.util.createBuffer(spki.toString('binary')));
+  assert.ok(Array.isArray((naive.value as forge.asn1.Asn1[])[1]!.value), "forge's default really decodes this BIT STRING");
+
+  const keyId = keyIdentifier(pair.publicKey);
+  assert.equal(keyId.length, 20);
+  const spec = rootCertificateSpec({ commonName: 'Gatehouse test', suffixes: ['test'], now: new Date(), serialHex: serialFromRandom(crypto.randomBytes(16)), keyId });
+  const der = buildCertificate(spec, pair.publicKey, pair.privateKey);
+  const cert = new crypto.X509Certificate(der);
+  assert.ok(cert.verify(pair.publicKey));
+  assert.ok(cert.publicKey.export({ type: 'spki', format: 'der' }).equals(spki));
+});

@@ -1,0 +1,87 @@
+/**
+ * The traffic list under volume: thousands of exchanges streamed through a real
+ * proxy while the page is open. Asserts correctness only (every exchange
+ * listed, the DOM stays windowed, the ends of the list are reachable); speed
+ * belongs to the benchmark.
+ */
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Agent, request } from 'undici';
+import { GatehouseInstance } from '../../main/instance/gatehouse-instance';
+import { memoryLogger } from '../../main/engine/logger';
+import { startBackend, type Backend } from '../support/backends';
+import { tempDataDir } from '../support/temp-data-dir';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureRendererBuilt } from '../support/renderer-build';
+
+const TOTAL = 3000;
+const CONCURRENCY = 16;
+
+let tmp: { dir: string; cleanup: () => void };
+let backend: Backend;
+let instance: GatehouseInstance;
+let browser: Browser;
+let page: Page;
+let agent: Agent;
+
+before(async () => {
+  const staticDir = ensureRendererBuilt();
+  tmp = tempDataDir('gatehouse-ui-volume-');
+  backend = await startBackend(undefined, { name: 'volume' });
+  const configPath = path.join(tmp.dir, 'config.json');
+  fs.writeFileSync(configPath, JSON.stringify({ routes: [{ host: 'app.test', target: backend.url, https: false }] }));
+  instance = await GatehouseInstance.start({ configPath, dataDir: path.join(tmp.dir, 'data'), headless: true, logger: memoryLogger(), httpPort: 0, listen: ['127.0.0.1'], staticDir });
+  agent = new Agent({ connections: CONCURRENCY });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(60_000);
+});
+
+after(async () => {
+  await browser?.close();
+  await agent?.close();
+  await instance?.stop(0);
+  await backend?.close();
+  tmp?.cleanup();
+});
+
+test(`${TOTAL} exchanges streamed in while the list is open are all listed, and the DOM stays windowed`, async () => {
+  await page.goto(`${instance.dashboardUrl}#/traffic`);
+  await page.getByText('No traffic yet').waitFor();
+  const port = instance.info().httpPort!;
+  let next = 0;
+  const statuses = new Map<number, number>();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < TOTAL; i = next++) {
+        const res = await request(`http://127.0.0.1:${port}/item/${i}`, { headers: { host: 'app.test' }, dispatcher: agent });
+        await res.body.dump();
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+      }
+    }),
+  );
+  assert.deepEqual([...statuses], [[200, TOTAL]]);
+  assert.equal(backend.seen.length, TOTAL);
+  await page.locator('.list-foot', { hasText: `${TOTAL} exchanges` }).waitFor();
+  const rendered = await page.locator('.list-row').count();
+  assert.ok(rendered > 10 && rendered < 120, `only the visible rows are in the DOM (${rendered})`);
+  // Every exchange finished: none is still shown as pending.
+  await page.getByRole('button', { name: 'pending' }).click();
+  await page.getByText('Nothing matches the filter').waitFor();
+  await page.getByRole('button', { name: 'pending' }).click();
+  // Newest first: the top row is the last request's seq; End reaches the first.
+  const grid = page.getByRole('grid', { name: 'Exchanges' });
+  await grid.focus();
+  const selectedSeq = async () => (await page.locator('.list-row.selected .num').first().textContent())!.trim();
+  await page.keyboard.press('Home');
+  await page.locator('.list-row.selected').waitFor();
+  assert.equal(await selectedSeq(), String(TOTAL));
+  await page.keyboard.press('End');
+  await page.locator('.list-row.selected .num', { hasText: /^1$/ }).waitFor();
+  assert.equal(await selectedSeq(), '1');
+  // A filter over the whole set: /item/1234 matches exactly one exchange.
+  await page.getByLabel('Filter text').fill('/item/1234');
+  await page.locator('.list-foot', { hasText: `1 of ${TOTAL} exchanges` }).waitFor();
+});

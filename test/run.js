@@ -6,7 +6,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ALL = ['unit', 'integration', 'browser', 'electron'];
+const ALL = ['unit', 'integration', 'hostile', 'browser', 'electron'];
 const suites = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 
 function collect(dir) {

@@ -89,8 +89,8 @@ interface Sent {
 function send(socket: net.Socket, spec: RequestSpec, path: string, headers: RawHeaders, timeoutMs: number, onHead: (s: Sent) => void, onChunk: (c: Buffer) => void): Promise<Sent> {
   return new Promise((resolve, reject) => {
     const req = http.request({
+      // No agent: the request goes on exactly this socket (an agent would open its own connection).
       createConnection: () => socket,
-      agent: false,
       method: spec.method,
       path,
       headers: headers.flat(),

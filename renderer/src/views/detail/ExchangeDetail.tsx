@@ -1,15 +1,13 @@
 import { memo, useState } from 'react';
 import type { ExchangeSummary } from '../../../../shared/exchange-types';
 import type { RequestEdit } from '../../../../shared/api-contract';
-import { formatBytes, formatClock, formatDuration } from '../../model/format';
 import { useClient, useQuery } from '../client-context';
 import { ErrorNote } from '../common';
 import { BodyViewer } from './BodyViewer';
-import { CodeGen } from './CodeGen';
 import { CompareView } from './CompareView';
 import { HeaderDiffTable } from './HeaderDiffTable';
+import { OverviewPanel } from './OverviewPanel';
 import { ReplayEditor } from './ReplayEditor';
-import { Waterfall } from './Waterfall';
 import { WsMessages } from './WsMessages';
 
 type Tab = 'overview' | 'request' | 'response' | 'websocket' | 'replay';
@@ -96,64 +94,7 @@ export const ExchangeDetail = memo(function ExchangeDetail(props: {
         ) : compareWith ? (
           <CompareView a={props.id} b={compareWith} onOpen={props.onOpen} onClose={() => setCompareWith(null)} />
         ) : tab === 'overview' ? (
-          <>
-            <div className="section">
-              <h4>Exchange</h4>
-              <dl className="kv">
-                <dt>Status</dt>
-                <dd>
-                  {x.status ?? '—'}
-                  {x.upstreamStatus !== undefined && x.upstreamStatus !== x.status ? ` (upstream said ${x.upstreamStatus})` : ''}
-                  {x.error ? <span className="s5"> {x.error.code}: {x.error.message}</span> : null}
-                </dd>
-                <dt>Route</dt>
-                <dd>{x.routeId ?? <span className="faint">no route matched</span>}</dd>
-                <dt>Upstream</dt>
-                <dd className="mono">
-                  {x.target ?? '—'}
-                  {x.forwardedPath !== undefined ? ` ${x.forwardedMethod ?? x.method} ${x.forwardedPath}` : ''}
-                </dd>
-                <dt>Client</dt>
-                <dd className="mono">
-                  {x.clientAddress}:{x.clientPort} · HTTP/{x.httpVersion} · {x.scheme}
-                </dd>
-                <dt>TLS</dt>
-                <dd>{x.tls ? [x.tls.version, x.tls.alpn && `ALPN ${x.tls.alpn}`, x.tls.sni && `SNI ${x.tls.sni}`, x.tls.cipher].filter(Boolean).join(' · ') : <span className="faint">plain HTTP</span>}</dd>
-                <dt>Started</dt>
-                <dd>{formatClock(x.startedAt)}</dd>
-                <dt>Duration</dt>
-                <dd>{x.endedAt !== undefined ? formatDuration(x.endedAt - x.startedAt) : 'in flight'}</dd>
-                <dt>Sizes</dt>
-                <dd>
-                  request {formatBytes(x.requestSize)} · response {formatBytes(x.responseSize)}
-                </dd>
-                {x.replayOf ? (
-                  <>
-                    <dt>Replay of</dt>
-                    <dd>
-                      <button className="btn link" onClick={() => props.onOpen(x.replayOf!)}>
-                        {x.replayOf}
-                      </button>
-                    </dd>
-                  </>
-                ) : null}
-                {x.notes.length ? (
-                  <>
-                    <dt>Notes</dt>
-                    <dd>{x.notes.join('; ')}</dd>
-                  </>
-                ) : null}
-              </dl>
-            </div>
-            <div className="section">
-              <h4>Timings</h4>
-              <Waterfall timings={x.timings} />
-            </div>
-            <div className="section">
-              <h4>Copy</h4>
-              <CodeGen id={x.id} />
-            </div>
-          </>
+          <OverviewPanel x={x} onOpen={props.onOpen} />
         ) : tab === 'request' ? (
           <>
             <div className="section">

@@ -41,7 +41,7 @@ export function createCaPort(ca: CertificateAuthority, ctx: SystemContext = real
       notAfter: new Date(ca.rootCertificate.validTo).toISOString(),
       certPath: r.certPath,
       stores: statuses.map((s) => ({
-        name: s.store,
+        name: s.label,
         trusted: s.state === 'trusted',
         ...(s.detail || s.fix ? { detail: [s.detail, s.state !== 'trusted' ? s.fix : undefined].filter(Boolean).join(' — ') } : {}),
       })),

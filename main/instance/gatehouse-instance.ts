@@ -1,5 +1,5 @@
 import type { ApiHandlers, InstanceInfo } from '../../shared/api-contract';
-import { formatConfigIssue, routeId, type ConfigIssue, type GatehouseConfig } from '../../shared/config';
+import { DEFAULT_LISTEN, formatConfigIssue, routeId, type ConfigIssue, type GatehouseConfig } from '../../shared/config';
 import { ConfigStore } from '../config/config-store';
 import { watchConfig } from '../config/config-watcher';
 import { ensureDataDir } from '../config/data-dir';
@@ -14,6 +14,7 @@ import { startDnsPart, type DnsPart } from '../dns/dns-part';
 import { createCaPort } from '../trust/ca-port';
 import { removeInstanceFile, writeInstanceFile } from './instance-file';
 import { gatehouseVersion } from './version';
+import { lanExposureWarning } from './lan-exposure';
 
 /**
  * The composition root: one running Gatehouse, as `gatehouse start` and the
@@ -118,6 +119,8 @@ export class GatehouseInstance {
     });
     this.engineRef = engine;
     this.started('engine', (graceMs) => engine.stop(graceMs));
+    const lanWarning = lanExposureWarning(options.listen ?? loaded.config.listen ?? DEFAULT_LISTEN);
+    if (lanWarning) log.warn(lanWarning);
 
     // 3. Parts that feed the engine or watch it go here, each followed by started():
     //    HTTPS listener (this.httpsPort), DNS responder, recorder, control server.

@@ -333,3 +333,25 @@ test('detectStores picks one OS store and the report says what to run when root 
   assert.match(text, /sudo update-ca-certificates/);
   assert.match(text, /NODE_EXTRA_CA_CERTS="\/data\/ca\/root.pem"/);
 });
+
+test('Fedora/RHEL plan: anchors + update-ca-trust extract; removal restores the anchors directory', async (t) => {
+  const { FedoraStore } = await import('../../main/trust/fedora-store');
+  const { dir, cleanup } = tempDataDir();
+  t.after(cleanup);
+  const paths = { anchors: path.join(dir, 'anchors'), bundle: path.join(dir, 'tls-ca-bundle.pem') };
+  fs.mkdirSync(paths.anchors);
+  fs.writeFileSync(path.join(paths.anchors, 'gatehouse-00000000.pem'), 'an older root');
+  fs.writeFileSync(path.join(paths.anchors, 'corp.pem'), 'someone else');
+  const store = new FedoraStore(paths);
+  const target = path.join(paths.anchors, `gatehouse-${CA.shortId}.pem`);
+  assert.deepEqual((await store.installPlan(CA)).commands.map((c) => [formatCommand(c), c.root]), [
+    [`rm -f ${path.join(paths.anchors, 'gatehouse-00000000.pem')}`, true],
+    [`install -m 0644 /data/ca/root.pem ${target}`, true],
+    ['update-ca-trust extract', true],
+  ]);
+  fs.rmSync(path.join(paths.anchors, 'gatehouse-00000000.pem'));
+  fs.writeFileSync(target, CA.pem);
+  fs.writeFileSync(paths.bundle, CA.pem);
+  assert.equal((await store.status(CA)).state, 'trusted');
+  assert.deepEqual((await store.removePlan()).commands.map(formatCommand), [`rm -f ${target}`, 'update-ca-trust extract']);
+});

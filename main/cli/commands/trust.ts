@@ -40,6 +40,13 @@ export async function runTrustAction(action: 'trust' | 'untrust', args: string[]
   const root = rootCaFromPem(ca.rootCertPath, ca.rootCertPem);
   const sys = systemContextFor(ctx);
   const stores = trust.detectStores(sys);
+  if (sys.isRoot && ctx.env.SUDO_USER && sys.platform !== 'win32' && !v.status) {
+    println(
+      ctx.stderr,
+      `warning: running under sudo, so browser databases are looked for in ${sys.homeDir}, not ${ctx.env.SUDO_USER}'s home — ` +
+        'run `gatehouse trust` without sudo (it asks for sudo itself where needed) to reach your browsers',
+    );
+  }
 
   if (v.status) {
     const statuses = await trust.trustStatus(root, stores);

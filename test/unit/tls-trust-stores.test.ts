@@ -7,6 +7,7 @@ import type { Command, CommandResult } from '../../main/trust/command-runner';
 import { formatCommand } from '../../main/trust/command-runner';
 import { parseTrustList, ArchStore } from '../../main/trust/arch-store';
 import { DebianStore } from '../../main/trust/debian-store';
+import { FedoraStore } from '../../main/trust/fedora-store';
 import { MacosKeychainStore, parseSha1Hashes, SYSTEM_KEYCHAIN } from '../../main/trust/macos-keychain-store';
 import { findNssDatabases } from '../../main/trust/nss-databases';
 import { NssStore, parseCertutilList } from '../../main/trust/nss-store';
@@ -335,7 +336,6 @@ test('detectStores picks one OS store and the report says what to run when root 
 });
 
 test('Fedora/RHEL plan: anchors + update-ca-trust extract; removal restores the anchors directory', async (t) => {
-  const { FedoraStore } = await import('../../main/trust/fedora-store');
   const { dir, cleanup } = tempDataDir();
   t.after(cleanup);
   const paths = { anchors: path.join(dir, 'anchors'), bundle: path.join(dir, 'tls-ca-bundle.pem') };

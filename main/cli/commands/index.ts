@@ -6,6 +6,8 @@ import { trustCommand } from './trust';
 import { untrustCommand } from './untrust';
 import { dnsCommand } from './dns';
 import { doctorCommand } from './doctor';
+import { trafficCommand } from './traffic';
+import { harCommand } from './har';
 
 /** Every `gatehouse <command>`, in the order `gatehouse --help` lists them. Add a command here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -16,4 +18,6 @@ export const COMMANDS: readonly CliCommand[] = [
   untrustCommand,
   dnsCommand,
   doctorCommand,
+  trafficCommand,
+  harCommand,
 ];

@@ -54,6 +54,63 @@ export interface RouteConfig {
   redirectToHttps?: boolean;
   /** Record this route's traffic (default true). */
   record?: boolean;
+  /** Header rules: request headers changed before forwarding, response headers before returning. */
+  headers?: HeaderRulesConfig;
+  /** Rewrites the upstream path (after stripPath, before the target's base path). */
+  rewrite?: PathRewriteConfig;
+  /** true adds the security headers preset; an object configures it. */
+  securityHeaders?: boolean | SecurityHeadersConfig;
+  /** Token bucket limiting requests per client address (or for the whole route); 429 when exceeded. */
+  rateLimit?: RateLimitConfig;
+}
+
+/**
+ * Header operations, applied in the order remove, set, add. Values may use the
+ * placeholders {remote_addr}, {host}, {scheme} and {route}.
+ */
+export interface HeaderOpsConfig {
+  /** Replace (or create) these headers. */
+  set?: Record<string, string>;
+  /** Append these headers, keeping any existing ones. */
+  add?: Record<string, string>;
+  /** Remove these headers (case-insensitive names). */
+  remove?: string[];
+}
+
+export interface HeaderRulesConfig {
+  request?: HeaderOpsConfig;
+  response?: HeaderOpsConfig;
+}
+
+/**
+ * Path rewrite: `{"prefix": "/old", "to": "/new"}` replaces a leading prefix (on a
+ * segment boundary); `{"regex": "^/u/(\\d+)$", "to": "/users/$1"}` replaces the first
+ * match of a regular expression on the path ($1… are capture groups). The query is kept.
+ */
+export interface PathRewriteConfig {
+  prefix?: string;
+  regex?: string;
+  to: string;
+}
+
+export interface SecurityHeadersConfig {
+  /** Strict-Transport-Security max-age in seconds, HTTPS only (default 300; 0 = no HSTS). */
+  hstsMaxAge?: number;
+  /** X-Frame-Options (default "SAMEORIGIN"). */
+  frameOptions?: string;
+  /** Referrer-Policy (default "strict-origin-when-cross-origin"). */
+  referrerPolicy?: string;
+  /** Content-Security-Policy (none unless given). */
+  contentSecurityPolicy?: string;
+}
+
+export interface RateLimitConfig {
+  /** Tokens added per second. */
+  rate: number;
+  /** Bucket size: requests allowed at once (default: rate, at least 1). */
+  burst?: number;
+  /** "client" (default): one bucket per client address; "route": one bucket for the route. */
+  per?: 'client' | 'route';
 }
 
 export interface TimeoutsConfig {

@@ -42,6 +42,13 @@ function checkRoutes(routes: unknown[], out: SchemaIssue[]): void {
     if (typeof route.path === 'string' && /[?#\s]/.test(route.path)) {
       out.push(issue(`${base}/path`, 'a route path is a plain prefix such as "/api": no "?", "#" or spaces'));
     }
+    if (isObject(route.rewrite) && typeof route.rewrite.regex === 'string') {
+      try {
+        new RegExp(route.rewrite.regex);
+      } catch (err) {
+        out.push(issue(`${base}/rewrite/regex`, `not a valid regular expression: ${(err as Error).message}`));
+      }
+    }
     if (route.target !== undefined) checkTarget(route.target, `${base}/target`, out);
     if (Array.isArray(route.targets)) route.targets.forEach((t, j) => checkTarget(t, `${base}/targets/${j}`, out));
     if (typeof route.host === 'string' && (route.path === undefined || typeof route.path === 'string')) {

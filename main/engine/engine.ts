@@ -22,6 +22,7 @@ import { readIncoming, type IncomingHead } from './incoming-request';
 import { listenWithFallback } from './listen';
 import { consoleLogger, type Logger } from './logger';
 import { normalizeHost, RouteTable, shouldVerifyTls, upstreamPath, type CompiledRoute } from './route-table';
+import { RateLimiter } from './features/rate-limiter';
 import { NOOP_TAP, openTap, type Tap } from './safe-tap';
 import type { Target } from './target';
 import { resolveTimeouts, type Timeouts } from './timeouts';
@@ -161,7 +162,8 @@ export class Engine {
         route.balance,
         upstreams.map((u, i) => ({ health: u.health, weight: route.targets[i]!.weight })),
       );
-      runtimes.set(route, { route, upstreams, balancer });
+      const limiter = route.config.rateLimit ? new RateLimiter(route.config.rateLimit) : undefined;
+      runtimes.set(route, { route, upstreams, balancer, limiter });
     }
     const summaries = table.routes.map((r) => ({ id: r.id, targets: r.targets.map((t) => t.url), enabled: r.enabled }));
     return {
@@ -353,8 +355,25 @@ export class Engine {
         done();
         return;
       }
+      const runtime = snap.runtimes.get(route)!;
+      if (runtime.limiter) {
+        const decision = runtime.limiter.take(head.clientAddress, Date.now());
+        if (!decision.allowed) {
+          const error = {
+            status: 429,
+            code: 'RATE_LIMITED',
+            message: `route ${route.id} allows ${runtime.limiter.rate} request(s) a second (burst ${runtime.limiter.burst})${runtime.limiter.perRoute ? '' : ' per client'}; retry in ${decision.retryAfter} s`,
+          };
+          const page = renderErrorPage(error, { json: wantsJson(head) });
+          sendPage(res, { ...page, headers: [...page.headers, ['Retry-After', String(decision.retryAfter)]] }, tap);
+          tap.note(`rate limit: 429, retry after ${decision.retryAfter} s`);
+          tap.finish(error);
+          done();
+          return;
+        }
+      }
       new HttpExchange(req, res, {
-        runtime: snap.runtimes.get(route)!,
+        runtime,
         head,
         scheme: ctx.scheme,
         trusted: snap.trusted.has(head.clientAddress),

@@ -38,7 +38,10 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   408: 'Request Timeout',
+  403: 'Forbidden',
   413: 'Content Too Large',
+  416: 'Range Not Satisfiable',
+  429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -56,6 +59,7 @@ const TITLES: Readonly<Record<string, string>> = {
   UPSTREAM_CONNECT_TIMEOUT: 'Could not connect in time',
   LOOP_DETECTED: 'The request looped back through Gatehouse',
   UPSTREAM_TLS: 'TLS to the upstream failed',
+  RATE_LIMITED: 'Too many requests',
 };
 
 /**

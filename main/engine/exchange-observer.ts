@@ -42,6 +42,8 @@ export interface ExchangeTap {
   requestBody(chunk: Uint8Array): void;
   responseBody(chunk: Uint8Array): void;
   wsMessage(direction: WsDirection, opcode: number, payload: Uint8Array): void;
+  /** What a route feature did to this exchange ("rate limit: 429", "response headers: set X-Served-By"). Optional. */
+  note?(text: string): void;
   /** Exactly once, when the exchange is over (response ended, failed, or socket closed). */
   finish(error?: CodedError): void;
 }

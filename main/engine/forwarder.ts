@@ -1,9 +1,12 @@
 import type { Dispatcher } from 'undici';
 import type { RawHeaders } from '../../shared/http-types';
 import type { Balancer } from './balancer';
+import type { RateLimiter } from './features/rate-limiter';
 import { isHttp2Response, sendPage, writeHead, type AnyResponse } from './client-response';
 import { EngineError } from './engine-error';
 import { prefersJson, renderErrorPage, type ErrorInfo } from './error-pages';
+import { applyHeaderOps, type PlaceholderValues } from './features/header-rules';
+import { applySecurityHeaders } from './features/security-headers';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forwarded-headers';
 import { flatFromPairs, type AnyRequest, type IncomingHead } from './incoming-request';
 import { BodySource } from './request-body';
@@ -20,6 +23,8 @@ export interface RouteRuntime {
   readonly route: CompiledRoute;
   readonly upstreams: readonly Upstream[];
   readonly balancer: Balancer;
+  /** The route's token buckets; undefined when the route has no rateLimit. */
+  readonly limiter?: RateLimiter | undefined;
 }
 
 export interface ForwardContext {
@@ -176,7 +181,7 @@ export class HttpExchange {
       });
       return;
     }
-    const { headers, loop } = forwardRequestHeaders(head.rawHeaders, {
+    const forwarded = forwardRequestHeaders(head.rawHeaders, {
       clientAddress: head.clientAddress,
       trusted: this.ctx.trusted,
       scheme: this.ctx.scheme,
@@ -185,7 +190,7 @@ export class HttpExchange {
       hostOverride: hostOverride(route, target, head),
       hopId: this.ctx.hopId,
     });
-    if (loop) {
+    if (forwarded.loop) {
       this.failWithPage({
         status: 508,
         code: 'LOOP_DETECTED',
@@ -193,7 +198,15 @@ export class HttpExchange {
       });
       return;
     }
+    let headers = forwarded.headers;
+    const features = route.features;
+    const first = this.tried.size === 1;
+    if (features?.requestHeaders) {
+      headers = applyHeaderOps(headers, features.requestHeaders, this.placeholders());
+      if (first && tap.active) tap.note(`request headers: ${features.requestHeaders.summary}`);
+    }
     const path = upstreamPath(route, target, head.url);
+    if (first && route.rewrite && tap.active) tap.note(`path rewrite (${route.rewrite.summary}): ${path}`);
     tap.target(target.url);
     tap.forwarded(head.method, path, headers);
     const body = head.hasBody ? new BodySource(this.req, tap.active ? (c) => tap.requestBody(c) : undefined) : null;
@@ -234,7 +247,9 @@ export class HttpExchange {
     const { tap } = this.ctx;
     attempt.upstream.health.markUp();
     tap.upstreamResponse(status, received);
-    const out = forwardResponseHeaders(received);
+    let out = forwardResponseHeaders(received);
+    const features = this.ctx.runtime.route.features;
+    if (features?.editsResponse) out = this.editResponseHeaders(out);
     try {
       writeHead(this.res, status, isHttp2Response(this.res) ? undefined : statusText, out);
     } catch (err) {
@@ -246,6 +261,28 @@ export class HttpExchange {
     tap.clientResponse(status, out);
     this.resume = resume;
     return true;
+  }
+
+  /** Values for {remote_addr}, {host}, {scheme}, {route} in header rules. */
+  private placeholders(): PlaceholderValues {
+    const { head, scheme, runtime } = this.ctx;
+    return { remoteAddr: head.clientAddress, host: head.host, scheme, route: runtime.route.id };
+  }
+
+  /** The route's response header rules, then the security preset (which wins on its own names). */
+  private editResponseHeaders(headers: RawHeaders): RawHeaders {
+    const features = this.ctx.runtime.route.features!;
+    const tap = this.ctx.tap;
+    let out = headers;
+    if (features.responseHeaders) {
+      out = applyHeaderOps(out, features.responseHeaders, this.placeholders());
+      if (tap.active) tap.note(`response headers: ${features.responseHeaders.summary}`);
+    }
+    if (features.security) {
+      out = applySecurityHeaders(out, features.security, this.ctx.scheme);
+      if (tap.active) tap.note(`security headers${this.ctx.scheme === 'https' ? ' (with HSTS)' : ''}`);
+    }
+    return out;
   }
 
   onData(chunk: Buffer): boolean {

@@ -5,6 +5,8 @@ import {
   type BalancePolicy,
   type RouteConfig,
 } from '../../shared/config';
+import { compileRouteFeatures, type RouteFeatures } from './features/route-features';
+import { rewriteUrl, type PathRewriter } from './features/path-rewrite';
 import { parseTarget, type Target } from './target';
 
 /**
@@ -41,6 +43,10 @@ export interface CompiledRoute {
   readonly record: boolean;
   readonly balance: BalancePolicy;
   readonly targets: readonly Target[];
+  /** Header rules and the security preset; undefined when the route uses none. */
+  readonly features: RouteFeatures | undefined;
+  /** Path rewrite applied after stripPath; undefined when none. */
+  readonly rewrite?: PathRewriter | undefined;
   /** The route exactly as configured. */
   readonly config: RouteConfig;
 }
@@ -48,6 +54,7 @@ export interface CompiledRoute {
 export function compileRoute(config: RouteConfig): CompiledRoute {
   const host = config.host.trim().toLowerCase().replace(/\.$/, '');
   const https = config.https !== false;
+  const { features, rewrite } = compileRouteFeatures(config);
   return Object.freeze({
     id: routeId({ host, path: config.path }),
     host,
@@ -61,6 +68,8 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     record: config.record !== false,
     balance: config.balance ?? 'round-robin',
     targets: Object.freeze(routeTargets(config).map(parseTarget)),
+    features,
+    rewrite,
     config,
   });
 }
@@ -109,14 +118,16 @@ export function pathMatches(prefix: string, url: string): boolean {
 
 /**
  * The path sent upstream: the prefix removed when the route strips it ("/api/x?q" → "/x?q",
- * "/api" → "/", "/api?q" → "/?q"), then the target's own base path prepended.
+ * "/api" → "/", "/api?q" → "/?q"), then the route's rewrite applied (query kept), then the
+ * target's own base path prepended.
  */
-export function upstreamPath(route: Pick<CompiledRoute, 'path' | 'stripPath'>, target: Pick<Target, 'basePath'>, url: string): string {
+export function upstreamPath(route: Pick<CompiledRoute, 'path' | 'stripPath' | 'rewrite'>, target: Pick<Target, 'basePath'>, url: string): string {
   let rest = url;
   if (route.stripPath && route.path !== '/') {
     rest = url.slice(route.path.length);
     if (rest === '' || rest.charCodeAt(0) === 63 /* ? */) rest = `/${rest}`;
   }
+  if (route.rewrite) rest = rewriteUrl(route.rewrite, rest);
   if (!target.basePath) return rest;
   return target.basePath + (rest === '/' ? '' : rest);
 }

@@ -3,7 +3,7 @@ import type { ExchangeObserver, ExchangeStart, ExchangeTap } from './exchange-ob
 import type { Logger } from './logger';
 
 /** A tap that does nothing: what the forward path uses when nothing records. */
-export const NOOP_TAP: ExchangeTap & { readonly active: false } = {
+export const NOOP_TAP: Tap & { readonly active: false } = {
   active: false,
   target() {},
   forwarded() {},
@@ -13,10 +13,12 @@ export const NOOP_TAP: ExchangeTap & { readonly active: false } = {
   requestBody() {},
   responseBody() {},
   wsMessage() {},
+  note() {},
   finish() {},
 };
 
-export type Tap = ExchangeTap & { readonly active: boolean };
+/** The guarded tap the forward path calls; note() is always present (a no-op when the observer has none). */
+export type Tap = ExchangeTap & { readonly active: boolean; note(text: string): void };
 
 /**
  * Wraps an observer's tap so that a faulty recorder can never break the
@@ -67,6 +69,10 @@ class GuardedTap implements Tap {
   }
   wsMessage(...args: Parameters<ExchangeTap['wsMessage']>): void {
     this.guard(() => this.inner.wsMessage(...args));
+  }
+  note(text: string): void {
+    const inner = this.inner;
+    if (inner.note) this.guard(() => inner.note!(text));
   }
   finish(error?: CodedError): void {
     this.guard(() => this.inner.finish(error && { code: error.code, message: error.message }));

@@ -404,6 +404,13 @@ class RecordingTap implements ExchangeTap {
     this.ctx.update(this.r);
   }
 
+  note(text: string): void {
+    if (this.done) return;
+    this.r.notes.push(text);
+    this.ctx.grow(this.r, text.length);
+    this.ctx.update(this.r);
+  }
+
   finish(error?: CodedError): void {
     if (this.done) return;
     this.done = true;

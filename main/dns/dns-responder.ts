@@ -95,6 +95,13 @@ export class DnsResponder {
     }
     const responder = new DnsResponder(udp, tcp, host, port);
     tcp?.on('connection', (socket) => {
+      // At the cap, the oldest connection makes room (rather than refusing the newest): idle or
+      // half-sent connections cannot lock real queries out of DNS over TCP until they time out.
+      if (responder.tcpSockets.size >= TCP_MAX_CONNECTIONS) {
+        const oldest = responder.tcpSockets.values().next().value;
+        oldest?.destroy();
+        if (oldest) responder.tcpSockets.delete(oldest);
+      }
       responder.tcpSockets.add(socket);
       socket.once('close', () => responder.tcpSockets.delete(socket));
     });
@@ -117,7 +124,6 @@ function listenTcp(
   logger: Logger,
 ): Promise<net.Server> {
   const server = net.createServer((socket) => serveTcp(socket, answer, logger));
-  server.maxConnections = TCP_MAX_CONNECTIONS;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, exclusive: true }, () => {

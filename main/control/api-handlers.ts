@@ -215,8 +215,16 @@ export function createApiHandlers(deps: ControlDeps): ApiHandlers {
     'recording.clear': async () => recorder.clear(),
 
     'ca.status': async () => ca().status(),
-    'ca.trust': async () => ca().trust(),
-    'ca.untrust': async () => ca().untrust(),
+    'ca.trust': async () => {
+      const status = await ca().trust();
+      deps.emit?.('ca.state', status);
+      return status;
+    },
+    'ca.untrust': async () => {
+      const status = await ca().untrust();
+      deps.emit?.('ca.state', status);
+      return status;
+    },
 
     'settings.get': async () => {
       const { routes: _r, $schema: _s, ...settings } = await fileConfig();

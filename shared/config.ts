@@ -19,7 +19,10 @@ export const BALANCE_POLICIES: readonly BalancePolicy[] = [
 export type DurationValue = number | string;
 
 export interface TargetObject {
-  /** http://host:port, https://host:port or unix:/path/to.sock */
+  /**
+   * http://host:port, https://host:port, unix:/path/to.sock, or file:./dist — a directory
+   * served as static files (relative to the engine's base directory; only as a route's single target).
+   */
   url: string;
   /** Relative weight for the "weighted" policy (default 1). */
   weight?: number;
@@ -56,6 +59,8 @@ export interface RouteConfig {
   record?: boolean;
   /** Header rules: request headers changed before forwarding, response headers before returning. */
   headers?: HeaderRulesConfig;
+  /** For a `file:` target: serve index.html for paths that match no file (single-page apps). Default false. */
+  spa?: boolean;
   /** Rewrites the upstream path (after stripPath, before the target's base path). */
   rewrite?: PathRewriteConfig;
   /** true adds the security headers preset; an object configures it. */
@@ -216,6 +221,14 @@ export function parseRouteSpec(spec: string): { host: string; path: string } {
   const slash = spec.indexOf('/');
   if (slash < 0) return { host: spec.toLowerCase(), path: '/' };
   return { host: spec.slice(0, slash).toLowerCase(), path: normalizeRoutePath(spec.slice(slash)) };
+}
+
+/** The directory of a `file:` target ("file:./dist" → "./dist", "file:///srv/x" → "/srv/x"), or undefined. */
+export function fileTargetPath(url: string): string | undefined {
+  const u = url.trim();
+  if (!u.startsWith('file:')) return undefined;
+  const rest = u.slice('file:'.length);
+  return rest.startsWith('//') ? rest.slice(2) : rest;
 }
 
 /** A route's targets as a list of objects, whether written as target or targets. */

@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { routeId } from '../../shared/config';
+import { fileTargetPath, routeId } from '../../shared/config';
 import { parseTarget } from '../engine/target';
 import type { SchemaIssue } from './schema-issues';
 
@@ -47,6 +47,17 @@ function checkRoutes(routes: unknown[], out: SchemaIssue[]): void {
         new RegExp(route.rewrite.regex);
       } catch (err) {
         out.push(issue(`${base}/rewrite/regex`, `not a valid regular expression: ${(err as Error).message}`));
+      }
+    }
+    const all = route.targets !== undefined ? route.targets : route.target !== undefined ? [route.target] : [];
+    if (Array.isArray(all)) {
+      const files = all.filter((t) => typeof (isObject(t) ? t.url : t) === 'string' && String(isObject(t) ? t.url : t).trim().startsWith('file:'));
+      if (files.length > 0 && all.length > 1) {
+        out.push(issue(`${base}/targets`, 'a file: target (static files) must be the route\'s only target; put other targets on another route'));
+      }
+      for (const t of files) {
+        const url = String(isObject(t) ? t.url : t).trim();
+        if (fileTargetPath(url) === '') out.push(issue(`${base}/target`, `"${url}" names no directory; write e.g. "file:./dist"`));
       }
     }
     if (route.target !== undefined) checkTarget(route.target, `${base}/target`, out);

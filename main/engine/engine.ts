@@ -23,6 +23,8 @@ import { listenWithFallback } from './listen';
 import { consoleLogger, type Logger } from './logger';
 import { normalizeHost, RouteTable, shouldVerifyTls, upstreamPath, type CompiledRoute } from './route-table';
 import { RateLimiter } from './features/rate-limiter';
+import { editResponseHeaders } from './features/route-features';
+import { serveStatic } from './features/static-files';
 import { NOOP_TAP, openTap, type Tap } from './safe-tap';
 import type { Target } from './target';
 import { resolveTimeouts, type Timeouts } from './timeouts';
@@ -46,6 +48,8 @@ export interface EngineOptions {
   fallbackHttpPort?: number;
   observer?: ExchangeObserver;
   logger?: Logger;
+  /** Directory that relative `file:` targets are resolved against (the config file's folder); default: the current directory. */
+  baseDir?: string;
 }
 
 export interface ResolvedTarget {
@@ -101,14 +105,17 @@ export class Engine {
   /** HTTP/1.x connections answered with a malformed-request error: nothing more is read from them. */
   private readonly closing = new WeakSet<object>();
 
-  private constructor(config: GatehouseConfig, observer: ExchangeObserver | undefined, logger: Logger) {
+  private readonly baseDir: string | undefined;
+
+  private constructor(config: GatehouseConfig, observer: ExchangeObserver | undefined, logger: Logger, baseDir?: string) {
     this.logger = logger;
     this.observer = observer;
+    this.baseDir = baseDir;
     this.snapshot = this.buildSnapshot(config);
   }
 
   static async start(opts: EngineOptions): Promise<Engine> {
-    const engine = new Engine(opts.config, opts.observer, opts.logger ?? consoleLogger);
+    const engine = new Engine(opts.config, opts.observer, opts.logger ?? consoleLogger, opts.baseDir);
     const hosts = opts.listen ?? opts.config.listen ?? [...DEFAULT_LISTEN];
     const port = opts.httpPort ?? opts.config.httpPort ?? DEFAULT_HTTP_PORT;
     try {
@@ -146,7 +153,7 @@ export class Engine {
 
   private buildSnapshot(config: GatehouseConfig): Snapshot {
     // Everything that can throw on bad input runs before any pool is created.
-    const table = RouteTable.compile(config.routes);
+    const table = RouteTable.compile(config.routes, this.baseDir);
     const trusted = AddressMatcher.compile(config.trustedProxies);
     const timeouts = resolveTimeouts(config.timeouts);
     const settings = { connectTimeoutMs: timeouts.upstreamConnect };
@@ -372,6 +379,15 @@ export class Engine {
           return;
         }
       }
+      if (route.staticRoot !== undefined) {
+        this.serveStatic(route, head, ctx, res, tap).then(done, (err: Error) => {
+          this.logger.error(`static route ${route.id} failed on ${head.url}: ${err.stack ?? err}`);
+          res.destroy();
+          tap.finish({ code: 'INTERNAL_ERROR', message: err.message });
+          done();
+        });
+        return;
+      }
       new HttpExchange(req, res, {
         runtime,
         head,
@@ -390,6 +406,30 @@ export class Engine {
       tap.finish(error);
       done();
     }
+  }
+
+  /** A `file:` route: the file under its root, with the route's response header edits. */
+  private serveStatic(route: CompiledRoute, head: IncomingHead, ctx: ConnectionContext, res: http.ServerResponse | http2.Http2ServerResponse, tap: Tap): Promise<void> {
+    const headers = new Map<string, string>();
+    for (const [name, value] of head.rawHeaders) {
+      const lower = name.toLowerCase();
+      if (!headers.has(lower)) headers.set(lower, value);
+    }
+    const features = route.features;
+    const values = { remoteAddr: head.clientAddress, host: head.host, scheme: ctx.scheme, route: route.id };
+    tap.target(`file:${route.staticRoot}`);
+    // Drain a body nobody reads (a POST to a static route), so the connection stays usable.
+    if (head.hasBody) (res.req as NodeJS.ReadableStream | undefined)?.resume();
+    return serveStatic(
+      { method: head.method, path: upstreamPath(route, { basePath: '' }, head.url), clientUrl: head.url, headers, json: wantsJson(head) },
+      res,
+      tap,
+      {
+        root: route.staticRoot!,
+        spa: route.spa,
+        editHeaders: features?.editsResponse ? (h) => editResponseHeaders(features, h, values, tap) : undefined,
+      },
+    );
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, ctx: ConnectionContext): void {

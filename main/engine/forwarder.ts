@@ -6,7 +6,7 @@ import { isHttp2Response, sendPage, writeHead, type AnyResponse } from './client
 import { EngineError } from './engine-error';
 import { prefersJson, renderErrorPage, type ErrorInfo } from './error-pages';
 import { applyHeaderOps, type PlaceholderValues } from './features/header-rules';
-import { applySecurityHeaders } from './features/security-headers';
+import { editResponseHeaders } from './features/route-features';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forwarded-headers';
 import { flatFromPairs, type AnyRequest, type IncomingHead } from './incoming-request';
 import { BodySource } from './request-body';
@@ -249,7 +249,7 @@ export class HttpExchange {
     tap.upstreamResponse(status, received);
     let out = forwardResponseHeaders(received);
     const features = this.ctx.runtime.route.features;
-    if (features?.editsResponse) out = this.editResponseHeaders(out);
+    if (features?.editsResponse) out = editResponseHeaders(features, out, this.placeholders(), this.ctx.tap);
     try {
       writeHead(this.res, status, isHttp2Response(this.res) ? undefined : statusText, out);
     } catch (err) {
@@ -264,25 +264,9 @@ export class HttpExchange {
   }
 
   /** Values for {remote_addr}, {host}, {scheme}, {route} in header rules. */
-  private placeholders(): PlaceholderValues {
+  private placeholders(): PlaceholderValues & { scheme: 'http' | 'https' } {
     const { head, scheme, runtime } = this.ctx;
     return { remoteAddr: head.clientAddress, host: head.host, scheme, route: runtime.route.id };
-  }
-
-  /** The route's response header rules, then the security preset (which wins on its own names). */
-  private editResponseHeaders(headers: RawHeaders): RawHeaders {
-    const features = this.ctx.runtime.route.features!;
-    const tap = this.ctx.tap;
-    let out = headers;
-    if (features.responseHeaders) {
-      out = applyHeaderOps(out, features.responseHeaders, this.placeholders());
-      if (tap.active) tap.note(`response headers: ${features.responseHeaders.summary}`);
-    }
-    if (features.security) {
-      out = applySecurityHeaders(out, features.security, this.ctx.scheme);
-      if (tap.active) tap.note(`security headers${this.ctx.scheme === 'https' ? ' (with HSTS)' : ''}`);
-    }
-    return out;
   }
 
   onData(chunk: Buffer): boolean {

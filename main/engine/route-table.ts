@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import {
+  fileTargetPath,
   normalizeRoutePath,
   routeId,
   routeTargets,
@@ -43,6 +45,10 @@ export interface CompiledRoute {
   readonly record: boolean;
   readonly balance: BalancePolicy;
   readonly targets: readonly Target[];
+  /** Absolute directory of a `file:` target: the route serves static files instead of forwarding. */
+  readonly staticRoot?: string | undefined;
+  /** SPA fallback to index.html for a static route. */
+  readonly spa: boolean;
   /** Header rules and the security preset; undefined when the route uses none. */
   readonly features: RouteFeatures | undefined;
   /** Path rewrite applied after stripPath; undefined when none. */
@@ -51,10 +57,17 @@ export interface CompiledRoute {
   readonly config: RouteConfig;
 }
 
-export function compileRoute(config: RouteConfig): CompiledRoute {
+/**
+ * Compiles one route. `baseDir` resolves relative `file:` targets (default: the
+ * current directory); a file: target serves static files instead of forwarding.
+ */
+export function compileRoute(config: RouteConfig, baseDir?: string): CompiledRoute {
   const host = config.host.trim().toLowerCase().replace(/\.$/, '');
   const https = config.https !== false;
   const { features, rewrite } = compileRouteFeatures(config);
+  const all = routeTargets(config);
+  const fileTarget = all.map((t) => fileTargetPath(t.url)).find((p) => p !== undefined);
+  const staticRoot = fileTarget !== undefined ? path.resolve(baseDir ?? process.cwd(), fileTarget) : undefined;
   return Object.freeze({
     id: routeId({ host, path: config.path }),
     host,
@@ -67,7 +80,9 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     redirectToHttps: https && config.redirectToHttps !== false,
     record: config.record !== false,
     balance: config.balance ?? 'round-robin',
-    targets: Object.freeze(routeTargets(config).map(parseTarget)),
+    targets: Object.freeze(all.filter((t) => fileTargetPath(t.url) === undefined).map(parseTarget)),
+    staticRoot,
+    spa: config.spa === true,
     features,
     rewrite,
     config,
@@ -179,8 +194,8 @@ export class RouteTable {
   }
 
   /** Compiles config routes; throws an EngineError (INVALID_TARGET) for a target it cannot parse. */
-  static compile(routes: readonly RouteConfig[]): RouteTable {
-    return new RouteTable(routes.map(compileRoute));
+  static compile(routes: readonly RouteConfig[], baseDir?: string): RouteTable {
+    return new RouteTable(routes.map((r) => compileRoute(r, baseDir)));
   }
 
   static readonly empty = new RouteTable([]);

@@ -1,7 +1,9 @@
 import type { RouteConfig } from '../../../shared/config';
-import { compileHeaderOps, type CompiledHeaderOps } from './header-rules';
+import type { RawHeaders } from '../../../shared/http-types';
+import type { Tap } from '../safe-tap';
+import { applyHeaderOps, compileHeaderOps, type CompiledHeaderOps, type PlaceholderValues } from './header-rules';
 import { compilePathRewrite, type PathRewriter } from './path-rewrite';
-import { compileSecurityHeaders, type SecurityHeaders } from './security-headers';
+import { applySecurityHeaders, compileSecurityHeaders, type SecurityHeaders } from './security-headers';
 
 /**
  * A route's opt-in powers, compiled once with the route table. A route that uses
@@ -28,4 +30,26 @@ export function compileRouteFeatures(config: RouteConfig): { features: RouteFeat
     editsResponse: responseHeaders !== undefined || security !== undefined,
   };
   return { features: Object.freeze(features), rewrite };
+}
+
+/**
+ * A response head after the route's response header rules, then the security
+ * preset (which wins on its own names); each one that acted is noted on the tap.
+ */
+export function editResponseHeaders(
+  features: RouteFeatures,
+  headers: RawHeaders,
+  values: PlaceholderValues & { readonly scheme: 'http' | 'https' },
+  tap: Tap,
+): RawHeaders {
+  let out = headers;
+  if (features.responseHeaders) {
+    out = applyHeaderOps(out, features.responseHeaders, values);
+    if (tap.active) tap.note(`response headers: ${features.responseHeaders.summary}`);
+  }
+  if (features.security) {
+    out = applySecurityHeaders(out, features.security, values.scheme);
+    if (tap.active) tap.note(`security headers${values.scheme === 'https' ? ' (with HSTS)' : ''}`);
+  }
+  return out;
 }

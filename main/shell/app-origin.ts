@@ -1,10 +1,10 @@
 /**
- * Which frame is "the app": the renderer's own index.html (file://) or, in
- * development, the dev server URL. IPC senders, navigations and window.open
- * are judged against it.
+ * Which frame is "the app": the renderer served on app://gatehouse/ (or a
+ * file:// index.html), or, in development, the dev server URL. IPC senders,
+ * navigations and window.open are judged against it.
  */
 export interface AppLocation {
-  /** file:///…/dist/renderer/index.html, or http://localhost:5173/ in development. */
+  /** app://gatehouse/index.html, a file:// index.html, or http://localhost:5173/ in development. */
   indexUrl: string;
 }
 
@@ -22,10 +22,11 @@ export function isAppUrl(app: AppLocation, url: string | undefined | null): bool
   const u = parse(url);
   const home = parse(app.indexUrl);
   if (!u || !home) return false;
-  if (u.protocol !== home.protocol) return false;
-  if (home.protocol === 'file:') return u.host === home.host && decodeURI(u.pathname) === decodeURI(home.pathname);
-  // A dev server: same origin, any path on it.
-  return u.origin === home.origin;
+  // Compare scheme and host explicitly: custom schemes have an opaque ("null") origin.
+  if (u.protocol !== home.protocol || u.host !== home.host) return false;
+  if (home.protocol === 'file:') return decodeURI(u.pathname) === decodeURI(home.pathname);
+  // app://gatehouse/ or the dev server: any page of the app.
+  return true;
 }
 
 /**

@@ -6,9 +6,10 @@
  */
 import { app, BrowserWindow, ipcMain, nativeTheme, session, shell } from 'electron';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AppLocation } from './app-origin';
 import { isAppUrl } from './app-origin';
+import { APP_INDEX_URL } from './app-protocol';
+import { registerAppScheme, serveApp } from './app-protocol-handler';
 import { createShellEngine } from './engine-link';
 import { forwardEvents, registerApiIpc } from './ipc-api';
 import { getStartAtLogin, setStartAtLogin } from './login-item';
@@ -19,13 +20,16 @@ import { TrayController } from './tray-controller';
 import type { TrayAction } from './tray-menu';
 
 const ROOT = path.join(__dirname, '..', '..', '..'); // dist/main/shell -> project / app root
-const INDEX_HTML = path.join(ROOT, 'dist', 'renderer', 'index.html');
+const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
 const PRELOAD = path.join(__dirname, '..', 'preload.js');
 const DEV_URL = app.isPackaged ? undefined : process.env.GATEHOUSE_RENDERER_URL;
 const RESOURCES = app.isPackaged ? path.join(process.resourcesPath, 'icons') : path.join(ROOT, 'resources');
 const START_HIDDEN = process.argv.includes('--hidden');
 
-const location: AppLocation = { indexUrl: DEV_URL ?? pathToFileURL(INDEX_HTML).href };
+const location: AppLocation = { indexUrl: DEV_URL ?? APP_INDEX_URL };
+
+// Before ready: the renderer is served on app://gatehouse/ (see app-protocol.ts).
+registerAppScheme();
 
 let engine: ShellEngine | null = null;
 let win: BrowserWindow | null = null;
@@ -50,7 +54,7 @@ async function showWindow(): Promise<void> {
     preloadPath: PRELOAD,
     iconPath: path.join(RESOURCES, app.isPackaged ? 'icon.png' : 'icons/256x256.png'),
     darkBackground: nativeTheme.shouldUseDarkColors,
-    load: (w) => (DEV_URL ? w.loadURL(DEV_URL) : w.loadFile(INDEX_HTML)),
+    load: (w) => w.loadURL(location.indexUrl),
   });
   win.on('close', (event) => {
     // Closing the window keeps Gatehouse running in the tray.
@@ -92,6 +96,7 @@ function onTrayAction(action: TrayAction): void {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession);
+  serveApp(session.defaultSession, RENDERER_DIR);
   // Flags are picked out by name; the app path and Chromium switches in argv are ignored.
   engine = await createShellEngine({ argv: process.argv.slice(1) });
   const e = engine;

@@ -8,7 +8,7 @@ export interface MainWindowInput {
   preloadPath: string;
   iconPath?: string;
   darkBackground: boolean;
-  /** Loads the renderer (loadFile for the packaged index.html, loadURL in development). */
+  /** Loads the renderer (app://gatehouse/, or the dev server in development). */
   load: (win: BrowserWindow) => Promise<void>;
 }
 

@@ -17,6 +17,9 @@ declare global {
 export function pickClient(win: Window): UiClient {
   if (win.gatehouse) return createIpcClient(win.gatehouse);
   const url = new URL(win.location.href);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`Gatehouse's bridge is missing: this page (${url.protocol}) needs the app's preload, or open the dashboard URL that \`gatehouse start\` prints.`);
+  }
   const token = url.searchParams.get('token') ?? undefined;
   if (token !== undefined) {
     url.searchParams.delete('token');

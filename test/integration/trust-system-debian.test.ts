@@ -5,10 +5,15 @@ import * as path from 'node:path';
 import { DebianStore } from '../../main/trust/debian-store';
 import { realSystemContext } from '../../main/trust/system-context';
 import { startBackend } from '../support/backends';
-import { cliSandbox, GatehouseProcess, runGatehouse } from '../support/gatehouse-cli';
+import { cliSandbox, GATEHOUSE_JS, GatehouseProcess, type CliSandbox } from '../support/gatehouse-cli';
 import { envWithoutExtraCa, runCommand } from '../support/run-command';
 import { snapshotSystemTrust, SYSTEM_BUNDLE } from '../support/system-trust-snapshot';
 import { tempDataDir } from '../support/temp-data-dir';
+
+/** update-ca-certificates runs the Java keystore hook too, which is slow on a busy machine: allow it time. */
+function runGatehouse(sandbox: CliSandbox, args: readonly string[]) {
+  return runCommand(process.execPath, [GATEHOUSE_JS, ...args], { env: sandbox.env, timeoutMs: 100_000 });
+}
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const skip = !isRoot
@@ -29,7 +34,7 @@ test('`gatehouse trust` makes curl accept the proxy without --cacert; `untrust` 
   const snapshot = snapshotSystemTrust();
   const gatehouse = new GatehouseProcess(sandbox, ['--http-port', '0']);
   t.after(() => gatehouse.kill());
-  await gatehouse.waitFor('stdout', /Press Ctrl\+C to stop/);
+  await gatehouse.waitFor('stdout', /Press Ctrl\+C to stop/, 60_000);
   const port = Number((await gatehouse.waitFor('stdout', /HTTPS listening on 127\.0\.0\.1:(\d+)/))[1]);
   const curl = () =>
     runCommand('curl', ['-sS', '--max-time', '5', '--resolve', `app.test:${port}:127.0.0.1`, `https://app.test:${port}/trusted`], {

@@ -33,7 +33,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     rounds: 3,
     seconds: quick
       ? { throughput: 1, latency: 1, tls: 0.7, stream: 1, ws: 0.7, node: 1, warmup: 1 }
-      : { throughput: 3, latency: 2, tls: 2, stream: 2, ws: 2, node: 2, warmup: 2 },
+      : { throughput: 2, latency: 2, tls: 1.5, stream: 2, ws: 1.5, node: 2, warmup: 1 },
     only: [],
     subjects: [],
     nodeBackend: !quick,

@@ -15,7 +15,7 @@ function figure(l: LoadResult, r: SubjectResult | undefined): string {
     return `${us(r.added.p50)}${r.added.p99 !== undefined ? ` (p99 ${us(r.added.p99)})` : ''}`;
   }
   if (r.median === undefined) return 'error';
-  return num(r.median, l.unit === 'MB/s' || r.median >= 100 ? 0 : 1);
+  return num(r.median, l.unit === 'ms' ? 3 : l.unit === 'MB/s' || r.median >= 100 ? 0 : 1);
 }
 
 function gatehouseRatio(l: LoadResult, peer: string): string {
@@ -95,7 +95,7 @@ export function renderMarkdown(r: BenchResults): string {
     const figs = Object.entries(e.figures)
       .map(([k, v]) => {
         const unit = /Ms$/.test(k) ? ' ms' : /MB$/.test(k) ? ' MB' : '';
-        return `${unit ? k.slice(0, -2) : k} ${num(v, Math.abs(v) >= 100 ? 0 : unit === ' MB' ? 1 : 2)}${unit}`;
+        return `${unit ? k.slice(0, -2) : k} ${num(v, Number.isInteger(v) || Math.abs(v) >= 100 ? 0 : unit === ' MB' ? 1 : 2)}${unit}`;
       })
       .join(', ');
     out.push(`| ${e.title} | ${e.skipped ? `not measured: ${e.skipped}` : figs} | ${e.notes.join('; ')} |`);

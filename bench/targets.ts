@@ -25,6 +25,14 @@ function atMost(text: string, value: number | undefined, limit: number, unit: st
   return { text, figure: `${fmt(value)} ${unit}`, status: value <= limit ? 'met' : 'not met' };
 }
 
+/** Frame times only count against the target when the exchanges really arrived at about 5k/s. */
+function withArrivals(t: TargetOutcome, perSec: number | undefined): TargetOutcome {
+  if (t.status === 'not measured' || perSec === undefined) return t;
+  const note = `${t.figure} at ${Math.round(perSec)} exchanges/s`;
+  if (perSec < 4500 && t.status === 'met') return { ...t, figure: `${note} (below 5k/s: not conclusive)`, status: 'not measured' };
+  return { ...t, figure: perSec < 4500 ? `${note} (Gatehouse did not reach 5k/s)` : note };
+}
+
 /** The targets of issue 6, measured with recording on unless they say otherwise. */
 export function evaluateTargets(r: BenchResults): TargetOutcome[] {
   const gh = 'gatehouse';
@@ -51,6 +59,6 @@ export function evaluateTargets(r: BenchResults): TargetOutcome[] {
     atLeast('Recording costs ≤ 10% of throughput (HTTP/1.1 keep-alive, on ÷ off ≥ 0.9)', med(r, 'h1', gh), med(r, 'h1', 'gatehouse-norec'), 0.9, 'recording off'),
     atMost('RSS after 100k recorded small exchanges (cap 10k) ≤ 150 MB', ex('memory', 'after100kMB'), 150, 'MB'),
     atMost('Renderer: 100k rows shown in ≤ 1 s', ex('renderer', 'rows100kMs') !== undefined ? ex('renderer', 'rows100kMs')! / 1000 : undefined, 1, 's'),
-    atMost('Renderer: frame time p95 ≤ 20 ms while 5k exchanges/s arrive', ex('renderer', 'frameP95Ms'), 20, 'ms'),
+    withArrivals(atMost('Renderer: frame time p95 ≤ 20 ms while 5k exchanges/s arrive', ex('renderer', 'frameP95Ms'), 20, 'ms'), ex('renderer', 'arrivalsPerSec')),
   ];
 }

@@ -30,7 +30,8 @@ export async function runH2load(o: H2loadOptions): Promise<H2loadResult> {
   if (o.h1) args.push('--h1');
   if (o.rps !== undefined) args.push(`--rps=${o.rps}`);
   args.push(o.url);
-  const bound = ((o.seconds ?? 120) + 20) * 1000;
+  // A duration run gets 10 s of grace; a counted run assumes at least 200 requests/s.
+  const bound = (o.seconds !== undefined ? o.seconds + 10 : Math.max(60, (o.requests ?? 10000) / 200)) * 1000;
   const r = await runToEnd('h2load', findExecutable('h2load')!, args, bound);
   if (r.timedOut) throw new Error(`h2load did not finish within ${bound} ms: ${o.url}`);
   return parseH2loadOutput(r.output);

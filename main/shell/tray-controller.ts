@@ -1,7 +1,7 @@
 import { Menu, Tray, nativeImage } from 'electron';
 import type { ApiHandlers } from '../../shared/api-contract';
-import { normalizeRoutePath } from '../../shared/config';
-import { buildTrayTemplate, toElectronMenu, type TrayAction, type TrayItem, type TrayState } from './tray-menu';
+import { buildTrayTemplate, toElectronMenu, type TrayAction, type TrayItem } from './tray-menu';
+import { readTrayState } from './tray-state';
 
 /**
  * The tray icon: its menu is rebuilt from the API's state (through the same
@@ -14,31 +14,6 @@ export interface TrayControllerOptions {
   onAction: (action: TrayAction) => void;
   startAtLogin: () => boolean | undefined;
   healthPollMs?: number;
-}
-
-export async function readTrayState(handlers: ApiHandlers, startAtLogin: boolean | undefined): Promise<TrayState> {
-  const [routes, status, recording, info] = await Promise.all([
-    handlers['routes.list']({}),
-    handlers['routes.status']({}).catch(() => []),
-    handlers['recording.get']({}).catch(() => undefined),
-    handlers['instance.info']({}).catch(() => undefined),
-  ]);
-  const health = new Map(status.map((s) => [s.id, s]));
-  const state: TrayState = {
-    routes: routes.map((r) => ({
-      id: r.id,
-      host: r.route.host,
-      path: normalizeRoutePath(r.route.path),
-      enabled: r.enabled,
-      https: r.route.https !== false,
-      targets: (health.get(r.id)?.targets ?? []).map((t) => ({ url: t.url, up: t.health === 'up' ? true : t.health === 'down' ? false : null })),
-    })),
-    recordingPaused: recording ? !recording.recording : false,
-    httpPort: info?.httpPort ?? 80,
-    httpsPort: info?.httpsPort ?? 443,
-  };
-  if (startAtLogin !== undefined) state.startAtLogin = startAtLogin;
-  return state;
 }
 
 export class TrayController {

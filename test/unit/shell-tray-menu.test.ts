@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import type { ApiHandlers } from '../../shared/api-contract';
+import { readTrayState } from '../../main/shell/tray-state';
 import { buildTrayTemplate, routeIsDown, routeUrl, toElectronMenu, TRAY_ROUTE_LIMIT, type TrayAction, type TrayRoute, type TrayState } from '../../main/shell/tray-menu';
 
 const app: TrayRoute = { id: 'app.test', host: 'app.test', path: '/', enabled: true, https: true, targets: [{ url: 'http://127.0.0.1:3000', up: true }] };
@@ -80,4 +82,43 @@ test('toElectronMenu dispatches the item action on click', () => {
   (first.click as () => void)();
   assert.deepEqual(got, [{ kind: 'toggle-route', routeId: 'app.test', enabled: false }]);
   assert.ok(menu.some((m) => m.type === 'separator'));
+});
+
+test('tray state is read through the API handlers: health, ports, recording', async () => {
+  const handlers = {
+    'routes.list': async () => [
+      { id: 'app.test', route: { host: 'app.test', target: 'http://127.0.0.1:3000' }, enabled: true },
+      { id: 'api.test/v1', route: { host: 'API.test', path: 'v1/', targets: ['http://127.0.0.1:4000', 'http://127.0.0.1:4001'], https: false }, enabled: false },
+    ],
+    'routes.status': async () => [
+      { id: 'api.test/v1', enabled: false, targets: [{ url: 'http://127.0.0.1:4000', health: 'down' }, { url: 'http://127.0.0.1:4001', health: 'unknown' }] },
+    ],
+    'recording.get': async () => ({ recording: false }),
+    'instance.info': async () => ({ httpPort: 8080, httpsPort: 8443 }),
+  } as unknown as ApiHandlers;
+  const state = await readTrayState(handlers, undefined);
+  assert.deepEqual(state, {
+    routes: [
+      { id: 'app.test', host: 'app.test', path: '/', enabled: true, https: true, targets: [] },
+      {
+        id: 'api.test/v1',
+        host: 'API.test',
+        path: '/v1',
+        enabled: false,
+        https: false,
+        targets: [
+          { url: 'http://127.0.0.1:4000', up: false },
+          { url: 'http://127.0.0.1:4001', up: null },
+        ],
+      },
+    ],
+    recordingPaused: true,
+    httpPort: 8080,
+    httpsPort: 8443,
+  });
+  // No HTTPS listener: the open items use http.
+  const plain = await readTrayState({ ...handlers, 'instance.info': async () => ({ httpPort: 8080 }) } as unknown as ApiHandlers, true);
+  assert.equal(plain.routes[0]!.https, false);
+  assert.equal(plain.startAtLogin, true);
+  assert.ok(buildTrayTemplate(plain).some((i) => i.type === 'normal' && i.label === 'Open http://app.test:8080'));
 });

@@ -5,7 +5,8 @@ import { isAtEnd, scrollToReveal, visibleRange } from '../../model/windowing';
  * A fixed-row-height list that renders only the rows on screen (plus a few),
  * so 100k rows cost what 40 do. Keyboard: up/down move the selection, enter
  * opens it, home/end jump. In `follow` mode it stays pinned to the end while
- * the user is there.
+ * the user is there. role=grid with aria-rowcount and role=row children are
+ * also what the renderer benchmark (bench/extras/renderer.ts) reads.
  */
 export function WindowedList(props: {
   count: number;

@@ -18,12 +18,12 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench [-- options]
-  --quick             about 3 minutes: 1 s per measurement, no Node-backend case, fewer samples
+  --quick             a few minutes: 1 s per measurement, no Node-backend case, fewer samples, no renderer
   --rounds N          interleaved rounds per load (default 3, minimum 3 for the table)
   --only a,b          only these loads (ids: h1, latency, https, tls-new, h2, stream, ws, node-h1, node-latency,
                       cold-cert, memory, startup, renderer)
   --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy)
-  --no-renderer       skip the renderer measurements
+  --no-renderer       skip the renderer measurements (--renderer: run them even with --quick)
   --out DIR           where to write latest.md / latest.json (default bench/results)`;
 
 export function parseOptions(argv: readonly string[], defaultOut: string): BenchOptions {
@@ -40,7 +40,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     coldCerts: quick ? 50 : 200,
     recordedExchanges: 100_000,
     startups: quick ? 3 : 5,
-    renderer: true,
+    renderer: !quick,
     outDir: defaultOut,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -55,6 +55,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     else if (a === '--only') o.only = next().split(',');
     else if (a === '--subjects') o.subjects = next().split(',');
     else if (a === '--no-renderer') o.renderer = false;
+    else if (a === '--renderer') o.renderer = true;
     else if (a === '--out') o.outDir = next();
     else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${a}\n${USAGE}`);

@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { DebianStore } from '../../main/trust/debian-store';
 import { realSystemContext } from '../../main/trust/system-context';
 import { startBackend } from '../support/backends';
-import { cliSandbox, GATEHOUSE_JS, GatehouseProcess, type CliSandbox } from '../support/gatehouse-cli';
+import { GatehouseInstance } from '../../main/instance/gatehouse-instance';
+import { memoryLogger } from '../../main/engine/logger';
+import { cliSandbox, GATEHOUSE_JS, type CliSandbox } from '../support/gatehouse-cli';
 import { envWithoutExtraCa, runCommand } from '../support/run-command';
 import { snapshotSystemTrust, SYSTEM_BUNDLE } from '../support/system-trust-snapshot';
 import { tempDataDir } from '../support/temp-data-dir';
@@ -32,10 +34,17 @@ test('`gatehouse trust` makes curl accept the proxy without --cacert; `untrust` 
   fs.writeFileSync(sandbox.configFile, JSON.stringify({ routes: [{ host: 'app.test', target: backend.url }] }));
 
   const snapshot = snapshotSystemTrust();
-  const gatehouse = new GatehouseProcess(sandbox, ['--http-port', '0']);
-  t.after(() => gatehouse.kill());
-  await gatehouse.waitFor('stdout', /Press Ctrl\+C to stop/, 60_000);
-  const port = Number((await gatehouse.waitFor('stdout', /HTTPS listening on 127\.0\.0\.1:(\d+)/))[1]);
+  // The proxy runs in this process on the sandbox's config and data dir, so the CLI trusts its CA.
+  const gatehouse = await GatehouseInstance.start({
+    configPath: sandbox.configFile,
+    dataDir: sandbox.dataDir,
+    httpPort: 0,
+    listen: ['127.0.0.1'],
+    headless: true,
+    logger: memoryLogger(),
+  });
+  t.after(() => gatehouse.stop(0));
+  const port = gatehouse.info().httpsPort!;
   const curl = () =>
     runCommand('curl', ['-sS', '--max-time', '5', '--resolve', `app.test:${port}:127.0.0.1`, `https://app.test:${port}/trusted`], {
       env: envWithoutExtraCa(),

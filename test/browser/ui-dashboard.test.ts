@@ -245,6 +245,26 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await shot('routes-after-hand-edit');
   });
 
+  await t.test('edit and delete a route from the table', async () => {
+    const row = page.locator('tr[data-route="api.test/v1"]');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.locator('#route-path').fill('/v2');
+    await page.getByRole('button', { name: 'Save route' }).click();
+    await page.locator('tr[data-route="api.test/v2"]').waitFor();
+    assert.equal(await page.locator('tr[data-route="api.test/v1"]').count(), 0);
+    assert.equal(JSON.parse(fs.readFileSync(configPath, 'utf8')).routes[1].path, '/v2');
+    const v2 = page.locator('tr[data-route="api.test/v2"]');
+    await v2.getByRole('button', { name: 'Delete' }).click();
+    await v2.getByRole('button', { name: 'Delete api.test/v2?' }).click();
+    await v2.waitFor({ state: 'detached' });
+    assert.deepEqual(JSON.parse(fs.readFileSync(configPath, 'utf8')).routes.map((r: { host: string }) => r.host), ['app.test']);
+    // Put it back by hand for the next steps.
+    const config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+    config.routes.push({ host: 'api.test', path: '/v1', target: backend.url });
+    fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+    await page.locator('tr[data-route="api.test/v1"]').waitFor();
+  });
+
   await t.test('a broken hand edit shows a banner and keeps the routes; fixing it clears the banner', async () => {
     const good = fs.readFileSync(configPath, 'utf8');
     fs.writeFileSync(configPath, good.replace('"routes"', '"routes" oops'));

@@ -103,6 +103,15 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     assert.equal(onDisk.routes[0].host, 'app.test');
     await page.locator('tr[data-route="app.test"] .dot.up').waitFor();
     await shot('routes');
+    // The engine's own validation lands next to the field too: the same route again.
+    await page.getByRole('button', { name: 'Add route' }).click();
+    await page.locator('#route-host').fill('app.test');
+    await page.locator('#route-targets').fill(backend.url);
+    await page.getByRole('button', { name: 'Add route' }).last().click();
+    await page.locator('#err-host').waitFor();
+    assert.match((await page.locator('#err-host').textContent())!, /already exists/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(JSON.parse(fs.readFileSync(configPath, 'utf8')).routes.length, 1);
   });
 
   let originalId = '';

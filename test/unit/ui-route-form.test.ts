@@ -38,6 +38,8 @@ test('engine errors are mapped to the field they talk about', () => {
   assert.equal(fieldOfError({ message: 'path must start with /' }), 'path');
   assert.equal(fieldOfError({ message: 'disk full' }), 'form');
   assert.equal(fieldOfError({ message: 'bad', field: 'routes/0/path' }), 'path');
+  assert.equal(fieldOfError({ code: 'ROUTE_EXISTS', message: 'route "app.test" already exists; remove it first or choose another path' }), 'host');
+  assert.equal(fieldOfError({ code: 'INVALID_TARGET', message: 'invalid target "x"' }), 'targets');
 });
 
 test('header text round trip', () => {

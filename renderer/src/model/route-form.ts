@@ -99,8 +99,12 @@ function setFlag<K extends 'https' | 'enabled' | 'stripPath' | 'preserveHost'>(r
   else route[key] = value;
 }
 
-/** Puts an engine validation error next to the field it is about. */
-export function fieldOfError(error: { message: string; field?: string }): RouteField {
+/** Puts an engine validation error next to the field it is about: by its code, a field name, or its words. */
+export function fieldOfError(error: { message: string; code?: string; field?: string }): RouteField {
+  const code = (error.code ?? '').toUpperCase();
+  if (code.includes('TARGET')) return 'targets';
+  if (code === 'ROUTE_EXISTS' || code.includes('HOST')) return 'host';
+  if (code.includes('PATH')) return 'path';
   const hint = `${error.field ?? ''} ${error.message}`.toLowerCase();
   if (/\btargets?\b|upstream|\bport\b|url/.test(hint)) return 'targets';
   if (/\bpath\b/.test(hint)) return 'path';

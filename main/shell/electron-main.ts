@@ -4,7 +4,7 @@
  * over IPC to the same API handlers, and keeps a tray menu. Closing the
  * window keeps Gatehouse running in the tray; Quit stops the engine cleanly.
  */
-import { app, BrowserWindow, ipcMain, nativeTheme, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, nativeTheme, session, shell } from 'electron';
 import * as path from 'node:path';
 import type { AppLocation } from './app-origin';
 import { isAppUrl } from './app-origin';
@@ -35,6 +35,7 @@ let engine: ShellEngine | null = null;
 let win: BrowserWindow | null = null;
 let tray: TrayController | null = null;
 let quitting = false;
+let creating: Promise<void> | null = null;
 const cleanups: Array<() => void> = [];
 
 function trayIcon(): string {
@@ -42,29 +43,40 @@ function trayIcon(): string {
   return path.join(RESOURCES, 'tray@2x.png');
 }
 
-async function showWindow(): Promise<void> {
+function showWindow(): Promise<void> {
   if (win && !win.isDestroyed()) {
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
-    return;
+    return Promise.resolve();
   }
-  win = await createMainWindow({
+  // One window at a time, even when asked again while it is still loading.
+  creating ??= openWindow().finally(() => {
+    creating = null;
+  });
+  return creating;
+}
+
+async function openWindow(): Promise<void> {
+  await createMainWindow({
     app: location,
+    onCreated: (w) => {
+      win = w;
+      w.on('close', (event) => {
+        // Closing the window keeps Gatehouse running in the tray.
+        if (!quitting) {
+          event.preventDefault();
+          w.hide();
+        }
+      });
+      w.on('closed', () => {
+        if (win === w) win = null;
+      });
+    },
     preloadPath: PRELOAD,
     iconPath: path.join(RESOURCES, app.isPackaged ? 'icon.png' : 'icons/256x256.png'),
     darkBackground: nativeTheme.shouldUseDarkColors,
     load: (w) => w.loadURL(location.indexUrl),
-  });
-  win.on('close', (event) => {
-    // Closing the window keeps Gatehouse running in the tray.
-    if (!quitting) {
-      event.preventDefault();
-      win?.hide();
-    }
-  });
-  win.on('closed', () => {
-    win = null;
   });
 }
 
@@ -141,6 +153,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch((err: Error) => {
       console.error(`gatehouse: could not start: ${err.message}`);
+      dialog.showErrorBox('Gatehouse could not start', err.message);
       app.exit(1);
     });
 }

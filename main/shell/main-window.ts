@@ -8,6 +8,8 @@ export interface MainWindowInput {
   preloadPath: string;
   iconPath?: string;
   darkBackground: boolean;
+  /** Called with the window before the page loads (so events can reach it from its first script on). */
+  onCreated?: (win: BrowserWindow) => void;
   /** Loads the renderer (app://gatehouse/, or the dev server in development). */
   load: (win: BrowserWindow) => Promise<void>;
 }
@@ -40,6 +42,7 @@ export async function createMainWindow(input: MainWindowInput): Promise<BrowserW
     }),
   );
   guardNavigation(win.webContents, input.app);
+  input.onCreated?.(win);
   win.once('ready-to-show', () => win.show());
   await input.load(win);
   return win;

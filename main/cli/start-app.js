@@ -13,7 +13,7 @@ const bin = 'path' in found ? found.path : null;
 const extra = process.argv.slice(2);
 const child = bin
   ? spawn(bin, [root, ...extra], { stdio: 'inherit' })
-  : (console.log(`No Electron binary: ${found.missing}; starting Gatehouse headless — open the dashboard URL below in a browser.`),
+  : (console.log(`Electron is not available here: ${found.missing}. Starting Gatehouse headless — open the dashboard URL below in a browser.`),
     spawn(process.execPath, [path.join(__dirname, 'gatehouse.js'), 'start', '--headless', ...extra], { stdio: 'inherit' }));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -61,6 +61,8 @@ export interface RouteConfig {
   headers?: HeaderRulesConfig;
   /** For a `file:` target: serve index.html for paths that match no file (single-page apps). Default false. */
   spa?: boolean;
+  /** Compress responses (br, gzip) for clients that accept it; true for the defaults, or an object. */
+  compress?: boolean | CompressionConfig;
   /** Rewrites the upstream path (after stripPath, before the target's base path). */
   rewrite?: PathRewriteConfig;
   /** true adds the security headers preset; an object configures it. */
@@ -107,6 +109,13 @@ export interface SecurityHeadersConfig {
   referrerPolicy?: string;
   /** Content-Security-Policy (none unless given). */
   contentSecurityPolicy?: string;
+}
+
+export interface CompressionConfig {
+  /** Codings in order of preference (default ["br", "gzip"]). */
+  encodings?: Array<'br' | 'gzip'>;
+  /** Responses with a smaller Content-Length are not compressed (default 1024). */
+  minSize?: number;
 }
 
 export interface RateLimitConfig {

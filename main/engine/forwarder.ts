@@ -6,6 +6,7 @@ import { isHttp2Response, sendPage, writeHead, type AnyResponse } from './client
 import { EngineError } from './engine-error';
 import { prefersJson, renderErrorPage, type ErrorInfo } from './error-pages';
 import { applyHeaderOps, type PlaceholderValues } from './features/header-rules';
+import { chooseEncoding, compressedHeaders, compressible, ResponseCompressor, withVaryAcceptEncoding } from './features/compression';
 import { editResponseHeaders } from './features/route-features';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forwarded-headers';
 import { flatFromPairs, type AnyRequest, type IncomingHead } from './incoming-request';
@@ -135,6 +136,8 @@ export class HttpExchange {
   private resume: (() => void) | undefined;
   private drainHooked = false;
   private retriedSameTarget = false;
+  /** Set when this response is compressed on its way to the client. */
+  private compressor: ResponseCompressor | undefined;
 
   constructor(
     private readonly req: AnyRequest,
@@ -250,6 +253,21 @@ export class HttpExchange {
     let out = forwardResponseHeaders(received);
     const features = this.ctx.runtime.route.features;
     if (features?.editsResponse) out = editResponseHeaders(features, out, this.placeholders(), this.ctx.tap);
+    if (features?.compression && compressible(this.ctx.head.method, status, out, features.compression.minSize)) {
+      out = withVaryAcceptEncoding(out);
+      const encoding = chooseEncoding(this.acceptEncoding(), features.compression.encodings);
+      if (encoding) {
+        out = compressedHeaders(out, encoding);
+        this.compressor = new ResponseCompressor(
+          encoding,
+          this.res as unknown as { write(c: Buffer): boolean; once(e: 'drain', f: () => void): unknown },
+          (c) => tap.responseBody(c),
+          this.onDrain,
+          (err) => attempt.abortUpstream?.(err),
+        );
+        if (tap.active) tap.note(`compressed: ${encoding}`);
+      }
+    }
     try {
       writeHead(this.res, status, isHttp2Response(this.res) ? undefined : statusText, out);
     } catch (err) {
@@ -258,6 +276,9 @@ export class HttpExchange {
       return false;
     }
     this.responseStarted = true;
+    // Node holds a head until the first body write: send it now when body bytes may be slow to come
+    // (a compressor emits nothing before its first flush; an event stream may wait long for its first event).
+    if ((this.compressor || isEventStream(out)) && !isHttp2Response(this.res)) this.res.flushHeaders();
     tap.clientResponse(status, out);
     this.resume = resume;
     return true;
@@ -269,8 +290,15 @@ export class HttpExchange {
     return { remoteAddr: head.clientAddress, host: head.host, scheme, route: runtime.route.id };
   }
 
+  /** The client's Accept-Encoding (only looked up on routes that compress). */
+  private acceptEncoding(): string | undefined {
+    for (const [n, v] of this.ctx.head.rawHeaders) if (n.toLowerCase() === 'accept-encoding') return v;
+    return undefined;
+  }
+
   onData(chunk: Buffer): boolean {
     if (this.done) return false;
+    if (this.compressor) return this.compressor.write(chunk);
     this.ctx.tap.responseBody(chunk);
     if ((this.res as { write(chunk: Buffer): boolean }).write(chunk)) return true;
     if (!this.drainHooked) {
@@ -283,6 +311,15 @@ export class HttpExchange {
   onComplete(attempt: Attempt, trailers: Buffer[] | null): void {
     this.settle(attempt);
     if (attempt !== this.current || this.done) return;
+    if (this.compressor) {
+      this.compressor.end(() => this.endResponse(trailers));
+      return;
+    }
+    this.endResponse(trailers);
+  }
+
+  private endResponse(trailers: Buffer[] | null): void {
+    if (this.done) return;
     if (trailers && trailers.length > 0) {
       const pairs = pairsFromBuffers(trailers);
       try {
@@ -364,6 +401,7 @@ export class HttpExchange {
   }
 
   private destroyResponse(): void {
+    this.compressor?.destroy();
     const res = this.res;
     if (res.destroyed) return;
     if (isHttp2Response(res)) {
@@ -377,11 +415,19 @@ export class HttpExchange {
   private finish(error?: ErrorInfo | EngineError): void {
     if (this.done) return;
     this.done = true;
+    this.compressor?.destroy();
     this.res.off('close', this.onClientClose);
     if (this.drainHooked) this.res.off('drain', this.onDrain);
     this.ctx.tap.finish(error ? { code: error.code, message: error.message } : undefined);
     this.ctx.onDone();
   }
+}
+
+function isEventStream(headers: RawHeaders): boolean {
+  for (const [n, v] of headers) {
+    if (n.length === 12 && n.toLowerCase() === 'content-type') return v.trimStart().toLowerCase().startsWith('text/event-stream');
+  }
+  return false;
 }
 
 export function wantsJson(head: IncomingHead): boolean {

@@ -3,6 +3,7 @@ import type { RawHeaders } from '../../../shared/http-types';
 import type { Tap } from '../safe-tap';
 import { applyHeaderOps, compileHeaderOps, type CompiledHeaderOps, type PlaceholderValues } from './header-rules';
 import { compilePathRewrite, type PathRewriter } from './path-rewrite';
+import { compileCompression, type CompiledCompression } from './compression';
 import { applySecurityHeaders, compileSecurityHeaders, type SecurityHeaders } from './security-headers';
 
 /**
@@ -13,6 +14,7 @@ export interface RouteFeatures {
   readonly requestHeaders?: CompiledHeaderOps;
   readonly responseHeaders?: CompiledHeaderOps;
   readonly security?: SecurityHeaders;
+  readonly compression?: CompiledCompression;
   /** True when response heads need any change (header rules or the security preset). */
   readonly editsResponse: boolean;
 }
@@ -22,11 +24,13 @@ export function compileRouteFeatures(config: RouteConfig): { features: RouteFeat
   const responseHeaders = compileHeaderOps(config.headers?.response);
   const security = compileSecurityHeaders(config.securityHeaders);
   const rewrite = compilePathRewrite(config.rewrite);
-  if (!requestHeaders && !responseHeaders && !security) return { features: undefined, rewrite };
+  const compression = compileCompression(config.compress);
+  if (!requestHeaders && !responseHeaders && !security && !compression) return { features: undefined, rewrite };
   const features: RouteFeatures = {
     ...(requestHeaders ? { requestHeaders } : {}),
     ...(responseHeaders ? { responseHeaders } : {}),
     ...(security ? { security } : {}),
+    ...(compression ? { compression } : {}),
     editsResponse: responseHeaders !== undefined || security !== undefined,
   };
   return { features: Object.freeze(features), rewrite };

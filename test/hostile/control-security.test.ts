@@ -32,7 +32,7 @@ describe('control server and listen defaults', () => {
   });
 
   test('no token, a wrong token, a token of another length, or the token in the query of an API call: 401', async () => {
-    for (const headers of [{}, { authorization: `Bearer ${gh.token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}` }, { authorization: 'Bearer x' }, { authorization: `Basic ${gh.token}` }]) {
+    for (const headers of [{}, { authorization: `Bearer ${gh.token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}` }, { authorization: 'Bearer x' }, { authorization: `Basic ${gh.token}` }] as Array<Record<string, string>>) {
       const res = await api(headers);
       assert.equal(res.statusCode, 401, JSON.stringify(headers));
       await res.body.text();

@@ -113,16 +113,18 @@ export const LOADS: Load[] = [
   },
   {
     id: 'h2',
-    title: 'HTTP/2 over TLS, 50 clients × 10 streams (h2load -c50 -m10 -t2)',
+    title: 'HTTP/2 over TLS, 50 clients × 10 streams (h2load -c50 -m10)',
     unit: 'req/s',
     better: 'higher',
     missing: () => h2loadMissing(),
     url: (s) => (s.h2 ? s.url('nginx', 'https') : undefined),
     probe: (u) => probeH2(u),
     async run(url, _s, ctx) {
-      const r = await runH2load({ url, clients: 50, streams: 10, threads: 2, seconds: ctx.opts.seconds.throughput });
+      // One h2load thread: as fast as two against the direct nginx here, and h2load -t2 does
+      // not exit after the duration against some servers (seen with Gatehouse), -t1 does.
+      const r = await runH2load({ url, clients: 50, streams: 10, threads: 1, seconds: ctx.opts.seconds.throughput });
       // h2load counts the streams still open when the duration ends as failed: up to clients × streams.
-      const bad = Math.max(0, r.requests.failed + r.requests.errored + r.requests.timeout - 50 * 10 * 2);
+      const bad = Math.max(0, r.requests.failed + r.requests.errored + r.requests.timeout - 50 * 10);
       if (r.requests.succeeded === 0) throw new Error(`${url}: no HTTP/2 request succeeded`);
       if (r.status['2xx'] < r.requests.succeeded * 0.99) throw new Error(`${url}: only ${r.status['2xx']} of ${r.requests.succeeded} were 2xx`);
       return { value: r.requestsPerSec, warnings: bad > 0 ? [`${bad} requests failed/errored/timed out`] : [] };

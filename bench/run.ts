@@ -164,7 +164,7 @@ async function warmUp(subjects: readonly Subject[], opts: BenchOptions): Promise
     try {
       if (http) await runWrk({ url: http, threads: 2, connections: 50, seconds });
       if (https) await runWrk({ url: https, threads: 2, connections: 50, seconds });
-      if (https && s.h2) await runH2load({ url: https, clients: 50, streams: 10, threads: 2, seconds });
+      if (https && s.h2) await runH2load({ url: https, clients: 50, streams: 10, threads: 1, seconds });
     } catch (err) {
       log(`  warm-up of ${s.id} failed: ${(err as Error).message.split('\n')[0]}`);
     }

@@ -18,7 +18,8 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench [-- options]
-  --quick             a few minutes: 1 s per measurement, no Node-backend case, fewer samples, no renderer
+  --quick             about 3–4 minutes: 1 s per measurement, no Node-backend case, fewer samples,
+                      RSS after 20k exchanges instead of 100k, no renderer, no compiled start-up
   --rounds N          interleaved rounds per load (default 3, minimum 3 for the table)
   --only a,b          only these loads (ids: h1, latency, https, tls-new, h2, stream, ws, node-h1, node-latency,
                       cold-cert, memory, startup, renderer)
@@ -38,7 +39,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     subjects: [],
     nodeBackend: !quick,
     coldCerts: quick ? 50 : 200,
-    recordedExchanges: 100_000,
+    recordedExchanges: quick ? 20_000 : 100_000,
     startups: quick ? 3 : 5,
     renderer: !quick,
     outDir: defaultOut,

@@ -38,7 +38,7 @@ export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraR
   await attempt('cold-cert', COLD_CERT_TITLE, () =>
     measureColdCert({ tlsConnectBin: x.ctx.tlsConnect.bin, httpsPort: ghHttps, count: x.opts.coldCerts, dataDir: x.ws.sub('ca-direct'), log: x.log }),
   );
-  const memoryTitle = 'Engine RSS idle and after 100k recorded small exchanges (recording cap 10k)';
+  const memoryTitle = `Engine RSS idle and after ${x.opts.recordedExchanges / 1000}k recorded small exchanges (recording cap 10k)`;
   const startupTitle = 'Engine start-up (spawn → "running" line)';
   if (x.ghMissing) {
     for (const [id, title] of [['memory', memoryTitle], ['startup', startupTitle], ['renderer', RENDERER_TITLE]] as const)
@@ -46,7 +46,7 @@ export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraR
     return out;
   }
   await attempt('memory', memoryTitle, () => measureEngineMemory({ dir: x.ws.sub('gh-memory'), backends: x.backends, exchanges: x.opts.recordedExchanges, log: x.log }));
-  await attempt('startup', startupTitle, () => measureStartup({ dir: x.ws.sub('gh-startup'), backends: x.backends, runs: x.opts.startups, log: x.log }));
+  await attempt('startup', startupTitle, () => measureStartup({ dir: x.ws.sub('gh-startup'), backends: x.backends, runs: x.opts.startups, mayBuild: !x.opts.quick, log: x.log }));
   if (x.opts.renderer) await attempt('renderer', RENDERER_TITLE, () => measureRenderer({ dir: x.ws.sub('gh-renderer'), backends: x.backends, frameSeconds: x.opts.quick ? 3 : 5, log: x.log }));
   else out['renderer'] = { title: RENDERER_TITLE, skipped: x.opts.quick ? 'not in --quick runs (add --renderer)' : '--no-renderer', figures: {}, notes: [] };
   return out;

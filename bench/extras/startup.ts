@@ -19,9 +19,10 @@ function newestTs(dir: string): number {
 }
 
 /** dist/main is current (building it with tsc -b main when it is not); returns why not otherwise. */
-async function ensureCompiled(log: (line: string) => void): Promise<string | undefined> {
+async function ensureCompiled(log: (line: string) => void, mayBuild: boolean): Promise<string | undefined> {
   const sources = Math.max(newestTs(path.join(ROOT, 'main')), newestTs(path.join(ROOT, 'shared')));
   if (fs.existsSync(COMPILED_CLI) && fs.statSync(COMPILED_CLI).mtimeMs >= sources) return undefined;
+  if (!mayBuild) return 'dist/main is missing or older than main/ (not rebuilt in --quick runs)';
   log('  compiling main/ (tsc -b main) for the compiled start-up figure…');
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = await runToEnd('tsc -b main', process.execPath, [tsc, '-b', 'main'], 300_000, { cwd: ROOT });
@@ -47,7 +48,7 @@ async function startups(o: { dir: string; backends: Backends; runs: number; comp
  * accept), `runs` times with one data dir: the first run creates the CA, the rest
  * find it on disk. Once from the checkout (gatehouse.js → tsx) and once compiled.
  */
-export async function measureStartup(o: { dir: string; backends: Backends; runs: number; log(line: string): void }): Promise<ExtraResult> {
+export async function measureStartup(o: { dir: string; backends: Backends; runs: number; mayBuild: boolean; log(line: string): void }): Promise<ExtraResult> {
   const result: ExtraResult = { title: 'Engine start-up (spawn → "running" line)', figures: {}, notes: [] };
   const checkout = await startups({ dir: path.join(o.dir, 'checkout'), backends: o.backends, runs: o.runs, compiled: false });
   const rest = (xs: number[]) => median(xs.length > 1 ? xs.slice(1) : xs);
@@ -55,7 +56,7 @@ export async function measureStartup(o: { dir: string; backends: Backends; runs:
   result.figures['medianMs'] = rest(checkout.line.length ? checkout.line : checkout.ready)!;
   result.figures['listenersAcceptMedianMs'] = rest(checkout.ready)!;
   result.notes.push(`checkout: node main/cli/gatehouse.js start --headless (TypeScript through tsx); first run creates the CA; medians of the ${o.runs - 1} runs after it`);
-  const why = await ensureCompiled(o.log);
+  const why = await ensureCompiled(o.log, o.mayBuild);
   if (why) result.notes.push(`compiled: not measured (${why})`);
   else {
     const compiled = await startups({ dir: path.join(o.dir, 'compiled'), backends: o.backends, runs: o.runs, compiled: true });

@@ -63,6 +63,8 @@ export interface RouteConfig {
   spa?: boolean;
   /** Compress responses (br, gzip) for clients that accept it; true for the defaults, or an object. */
   compress?: boolean | CompressionConfig;
+  /** Active health checks: a target failing them is taken out of rotation until it passes again. */
+  healthCheck?: HealthCheckConfig;
   /** Rewrites the upstream path (after stripPath, before the target's base path). */
   rewrite?: PathRewriteConfig;
   /** true adds the security headers preset; an object configures it. */
@@ -116,6 +118,17 @@ export interface CompressionConfig {
   encodings?: Array<'br' | 'gzip'>;
   /** Responses with a smaller Content-Length are not compressed (default 1024). */
   minSize?: number;
+}
+
+export interface HealthCheckConfig {
+  /** Path requested with GET on each target, e.g. "/health". */
+  path: string;
+  /** Time between checks of one target (default "10s"). */
+  interval?: DurationValue;
+  /** Time a check may take (default "2s"). */
+  timeout?: DurationValue;
+  /** Status (or statuses) that pass; default any 2xx or 3xx. */
+  expectStatus?: number | number[];
 }
 
 export interface RateLimitConfig {

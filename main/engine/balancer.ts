@@ -12,9 +12,11 @@ export class UpstreamHealth {
   active = 0;
   downUntil = 0;
   lastError: string | undefined;
+  /** Set by an active health check that failed; cleared by one that passed or when checks stop. */
+  checkFailing = false;
 
   isUp(now: number): boolean {
-    return now >= this.downUntil;
+    return !this.checkFailing && now >= this.downUntil;
   }
 
   markDown(reason: string, now: number, forMs = DOWN_FOR_MS): void {

@@ -22,6 +22,7 @@ import { readIncoming, type IncomingHead } from './incoming-request';
 import { listenWithFallback } from './listen';
 import { consoleLogger, type Logger } from './logger';
 import { normalizeHost, RouteTable, shouldVerifyTls, upstreamPath, type CompiledRoute } from './route-table';
+import { compileHealthCheck, HealthChecker, type ActiveCheckState } from './features/health-checker';
 import { RateLimiter } from './features/rate-limiter';
 import { editResponseHeaders } from './features/route-features';
 import { serveStatic } from './features/static-files';
@@ -61,7 +62,13 @@ export interface ResolvedTarget {
 export interface RouteStatus {
   routeId: string;
   enabled: boolean;
-  targets: Array<{ url: string; up: boolean; lastError?: string }>;
+  targets: Array<{ url: string; up: boolean; lastError?: string; check?: ActiveCheckState }>;
+  /** Present (true) when the route has targets and every one of them is down (passively or by its health check). */
+  allDown?: true;
+  /** The route's health check path, when it has one. */
+  healthCheck?: string;
+  /** The directory a file: route serves. */
+  staticRoot?: string;
 }
 
 /** Everything derived from one config: swapped atomically by applyConfig. */
@@ -73,6 +80,7 @@ interface Snapshot {
   readonly summaries: readonly RouteSummary[];
   readonly upstreamKeys: ReadonlySet<string>;
   readonly wsCaptureBytes: number;
+  readonly checkers: readonly HealthChecker[];
 }
 
 type ClientError = NodeJS.ErrnoException & { reason?: string };
@@ -131,6 +139,7 @@ export class Engine {
       engine.servers = result.servers as http.Server[];
       engine.boundHttpPort = result.port;
       engine.setListenAddresses(hosts);
+      for (const c of engine.snapshot.checkers) c.start();
       engine.logger.info(`HTTP listening on ${result.addresses.join(', ')}`);
     } catch (err) {
       await engine.registry.destroyAll();
@@ -159,6 +168,7 @@ export class Engine {
     const settings = { connectTimeoutMs: timeouts.upstreamConnect };
     const runtimes = new Map<CompiledRoute, RouteRuntime>();
     const upstreamKeys = new Set<string>();
+    const checkers: HealthChecker[] = [];
     for (const route of table.routes) {
       const upstreams = route.targets.map((t) => {
         const u = this.registry.acquire(t, shouldVerifyTls(route, t), settings);
@@ -170,7 +180,10 @@ export class Engine {
         upstreams.map((u, i) => ({ health: u.health, weight: route.targets[i]!.weight })),
       );
       const limiter = route.config.rateLimit ? new RateLimiter(route.config.rateLimit) : undefined;
-      runtimes.set(route, { route, upstreams, balancer, limiter });
+      const check = route.enabled && upstreams.length > 0 ? compileHealthCheck(route.config.healthCheck) : undefined;
+      const checker = check ? new HealthChecker(route.id, check, upstreams, this.logger) : undefined;
+      if (checker) checkers.push(checker);
+      runtimes.set(route, { route, upstreams, balancer, limiter, checker });
     }
     const summaries = table.routes.map((r) => ({ id: r.id, targets: r.targets.map((t) => t.url), enabled: r.enabled }));
     return {
@@ -181,6 +194,7 @@ export class Engine {
       summaries,
       upstreamKeys,
       wsCaptureBytes: config.recording?.bodyCap ?? DEFAULT_RECORDING.bodyCap,
+      checkers,
     };
   }
 
@@ -192,7 +206,10 @@ export class Engine {
    */
   applyConfig(config: GatehouseConfig): void {
     const next = this.buildSnapshot(config);
+    const previous = this.snapshot;
     this.snapshot = next;
+    for (const c of previous.checkers) c.stop();
+    if (!this.stopping) for (const c of next.checkers) c.start();
     this.registry.retain(next.upstreamKeys);
     const closed = this.upgrades.closeUnless((id) => next.table.get(id)?.enabled === true);
     if (closed > 0) this.logger.info(`closed ${closed} WebSocket connection(s) of disabled or removed routes`);
@@ -529,15 +546,21 @@ export class Engine {
     const snap = this.snapshot;
     return snap.table.routes.map((route) => {
       const runtime = snap.runtimes.get(route)!;
-      return {
+      const targets = runtime.upstreams.map((u, i) => {
+        const t: RouteStatus['targets'][number] = { url: u.target.url, up: u.health.isUp(now) };
+        if (u.health.lastError !== undefined) t.lastError = u.health.lastError;
+        if (runtime.checker) t.check = { ...runtime.checker.states[i]! };
+        return t;
+      });
+      const status: RouteStatus = {
         routeId: route.id,
         enabled: route.enabled,
-        targets: runtime.upstreams.map((u) => {
-          const t: { url: string; up: boolean; lastError?: string } = { url: u.target.url, up: u.health.isUp(now) };
-          if (u.health.lastError !== undefined) t.lastError = u.health.lastError;
-          return t;
-        }),
+        targets,
       };
+      if (targets.length > 0 && targets.every((t) => !t.up)) status.allDown = true;
+      if (route.config.healthCheck) status.healthCheck = route.config.healthCheck.path;
+      if (route.staticRoot !== undefined) status.staticRoot = route.staticRoot;
+      return status;
     });
   }
 
@@ -561,6 +584,7 @@ export class Engine {
   }
 
   private async doStop(graceMs: number): Promise<void> {
+    for (const c of this.snapshot.checkers) c.stop();
     const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
     for (const s of this.servers) s.closeIdleConnections();
     this.upgrades.closeAll();

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { RawHeaders } from '../../shared/http-types';
 import type { Balancer } from './balancer';
+import type { HealthChecker } from './features/health-checker';
 import type { RateLimiter } from './features/rate-limiter';
 import { isHttp2Response, sendPage, writeHead, type AnyResponse } from './client-response';
 import { EngineError } from './engine-error';
@@ -26,6 +27,8 @@ export interface RouteRuntime {
   readonly balancer: Balancer;
   /** The route's token buckets; undefined when the route has no rateLimit. */
   readonly limiter?: RateLimiter | undefined;
+  /** Active health checks of the route's targets; undefined without healthCheck. */
+  readonly checker?: HealthChecker | undefined;
 }
 
 export interface ForwardContext {

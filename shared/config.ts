@@ -65,6 +65,10 @@ export interface RouteConfig {
   compress?: boolean | CompressionConfig;
   /** Active health checks: a target failing them is taken out of rotation until it passes again. */
   healthCheck?: HealthCheckConfig;
+  /** Network conditions: added latency before each request is forwarded ("200ms"). */
+  latency?: DurationValue;
+  /** Network conditions: response bandwidth limit in bytes per second. */
+  bandwidth?: number;
   /** Rewrites the upstream path (after stripPath, before the target's base path). */
   rewrite?: PathRewriteConfig;
   /** true adds the security headers preset; an object configures it. */

@@ -396,6 +396,44 @@ export class Engine {
           return;
         }
       }
+      const latencyMs = route.features?.network?.latencyMs ?? 0;
+      if (latencyMs > 0) {
+        tap.note(`latency: +${latencyMs} ms`);
+        const timer = setTimeout(() => {
+          res.off('close', gone);
+          this.dispatch(req, res, ctx, snap, route, head, tap, done);
+        }, latencyMs);
+        const gone = () => {
+          clearTimeout(timer);
+          tap.finish({ code: 'CLIENT_ABORTED', message: 'the client closed the connection during the added latency' });
+          done();
+        };
+        res.once('close', gone);
+        return;
+      }
+      this.dispatch(req, res, ctx, snap, route, head, tap, done);
+    } catch (err) {
+      this.logger.error(`internal error while handling ${req.method} ${req.url}: ${(err as Error).stack ?? err}`);
+      const error = { status: 500, code: 'INTERNAL_ERROR', message: `Gatehouse failed on this request: ${(err as Error).message}` };
+      if (!sendPage(res, renderErrorPage(error, { json: false }), tap)) res.destroy();
+      tap.finish(error);
+      done();
+    }
+  }
+
+  /** Serves a matched, allowed request: static files or the forwarder. */
+  private dispatch(
+    req: http.IncomingMessage | http2.Http2ServerRequest,
+    res: http.ServerResponse | http2.Http2ServerResponse,
+    ctx: ConnectionContext,
+    snap: Snapshot,
+    route: CompiledRoute,
+    head: IncomingHead,
+    tap: Tap,
+    done: () => void,
+  ): void {
+    try {
+      const runtime = snap.runtimes.get(route)!;
       if (route.staticRoot !== undefined) {
         this.serveStatic(route, head, ctx, res, tap).then(done, (err: Error) => {
           this.logger.error(`static route ${route.id} failed on ${head.url}: ${err.stack ?? err}`);

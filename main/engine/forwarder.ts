@@ -9,6 +9,7 @@ import { prefersJson, renderErrorPage, type ErrorInfo } from './error-pages';
 import { applyHeaderOps, type PlaceholderValues } from './features/header-rules';
 import { chooseEncoding, compressedHeaders, compressible, ResponseCompressor, withVaryAcceptEncoding } from './features/compression';
 import { editResponseHeaders } from './features/route-features';
+import { BandwidthPacer } from './features/throttle';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forwarded-headers';
 import { flatFromPairs, type AnyRequest, type IncomingHead } from './incoming-request';
 import { BodySource } from './request-body';
@@ -141,6 +142,12 @@ export class HttpExchange {
   private retriedSameTarget = false;
   /** Set when this response is compressed on its way to the client. */
   private compressor: ResponseCompressor | undefined;
+  /** Set when the route limits bandwidth. */
+  private pacer: BandwidthPacer | undefined;
+  private paceTimer: NodeJS.Timeout | undefined;
+  /** The part of a chunk the bandwidth budget holds back, and a completion waiting behind it. */
+  private pendingBody: Buffer | undefined;
+  private pendingComplete: (() => void) | undefined;
 
   constructor(
     private readonly req: AnyRequest,
@@ -165,8 +172,53 @@ export class HttpExchange {
   };
 
   private readonly onDrain = (): void => {
-    this.resume?.();
+    if (!this.paceTimer) this.resume?.();
   };
+
+  private readonly onPaced = (): void => {
+    this.paceTimer = undefined;
+    if (this.done) return;
+    const rest = this.pendingBody;
+    if (rest) {
+      this.pendingBody = undefined;
+      if (!this.pacedWrite(rest)) return;
+    }
+    const complete = this.pendingComplete;
+    if (complete) {
+      this.pendingComplete = undefined;
+      complete();
+      return;
+    }
+    const res = this.res as { writableNeedDrain?: boolean };
+    if (!res.writableNeedDrain) this.resume?.();
+  };
+
+  /**
+   * Writes a body chunk at the route's bandwidth: a slice of about a tenth of a
+   * second's budget now, the rest after a timer. False while anything is held back.
+   */
+  private pacedWrite(chunk: Buffer): boolean {
+    const slice = Math.max(1024, Math.floor(this.pacer!.bytesPerSecond / 10));
+    const now = chunk.length > slice ? chunk.subarray(0, slice) : chunk;
+    const written = this.writeOut(now);
+    if (now.length < chunk.length) this.pendingBody = chunk.subarray(now.length);
+    const delay = this.pacer!.delayAfter(now.length, Date.now());
+    if (delay <= 0 && !this.pendingBody) return written;
+    this.paceTimer = setTimeout(this.onPaced, delay);
+    return false;
+  }
+
+  /** One chunk to the client: through the compressor when there is one. */
+  private writeOut(chunk: Buffer): boolean {
+    if (this.compressor) return this.compressor.write(chunk);
+    this.ctx.tap.responseBody(chunk);
+    const written = (this.res as { write(chunk: Buffer): boolean }).write(chunk);
+    if (!written && !this.drainHooked) {
+      this.drainHooked = true;
+      this.res.on('drain', this.onDrain);
+    }
+    return written;
+  }
 
   private next(sameIndex?: number): void {
     const { runtime, head, tap } = this.ctx;
@@ -279,6 +331,11 @@ export class HttpExchange {
       return false;
     }
     this.responseStarted = true;
+    const bandwidth = features?.network?.bytesPerSecond;
+    if (bandwidth) {
+      this.pacer = new BandwidthPacer(bandwidth, Date.now());
+      if (tap.active) tap.note(`bandwidth: ${bandwidth} bytes/s`);
+    }
     // Node holds a head until the first body write: send it now when body bytes may be slow to come
     // (a compressor emits nothing before its first flush; an event stream may wait long for its first event).
     if ((this.compressor || isEventStream(out)) && !isHttp2Response(this.res)) this.res.flushHeaders();
@@ -301,9 +358,11 @@ export class HttpExchange {
 
   onData(chunk: Buffer): boolean {
     if (this.done) return false;
+    if (this.pacer) return this.pacedWrite(chunk);
     if (this.compressor) return this.compressor.write(chunk);
     this.ctx.tap.responseBody(chunk);
-    if ((this.res as { write(chunk: Buffer): boolean }).write(chunk)) return true;
+    const written = (this.res as { write(chunk: Buffer): boolean }).write(chunk);
+    if (written) return true;
     if (!this.drainHooked) {
       this.drainHooked = true;
       this.res.on('drain', this.onDrain);
@@ -314,11 +373,13 @@ export class HttpExchange {
   onComplete(attempt: Attempt, trailers: Buffer[] | null): void {
     this.settle(attempt);
     if (attempt !== this.current || this.done) return;
-    if (this.compressor) {
-      this.compressor.end(() => this.endResponse(trailers));
-      return;
-    }
-    this.endResponse(trailers);
+    const complete = () => {
+      if (this.compressor) this.compressor.end(() => this.endResponse(trailers));
+      else this.endResponse(trailers);
+    };
+    // A body the bandwidth cap is still holding back goes out first.
+    if (this.paceTimer) this.pendingComplete = complete;
+    else complete();
   }
 
   private endResponse(trailers: Buffer[] | null): void {
@@ -419,6 +480,7 @@ export class HttpExchange {
     if (this.done) return;
     this.done = true;
     this.compressor?.destroy();
+    if (this.paceTimer) clearTimeout(this.paceTimer);
     this.res.off('close', this.onClientClose);
     if (this.drainHooked) this.res.off('drain', this.onDrain);
     this.ctx.tap.finish(error ? { code: error.code, message: error.message } : undefined);

@@ -3,6 +3,7 @@ import type { RawHeaders } from '../../../shared/http-types';
 import type { Tap } from '../safe-tap';
 import { applyHeaderOps, compileHeaderOps, type CompiledHeaderOps, type PlaceholderValues } from './header-rules';
 import { compilePathRewrite, type PathRewriter } from './path-rewrite';
+import { compileNetworkConditions, type NetworkConditions } from './throttle';
 import { compileCompression, type CompiledCompression } from './compression';
 import { applySecurityHeaders, compileSecurityHeaders, type SecurityHeaders } from './security-headers';
 
@@ -15,6 +16,7 @@ export interface RouteFeatures {
   readonly responseHeaders?: CompiledHeaderOps;
   readonly security?: SecurityHeaders;
   readonly compression?: CompiledCompression;
+  readonly network?: NetworkConditions;
   /** True when response heads need any change (header rules or the security preset). */
   readonly editsResponse: boolean;
 }
@@ -25,12 +27,14 @@ export function compileRouteFeatures(config: RouteConfig): { features: RouteFeat
   const security = compileSecurityHeaders(config.securityHeaders);
   const rewrite = compilePathRewrite(config.rewrite);
   const compression = compileCompression(config.compress);
-  if (!requestHeaders && !responseHeaders && !security && !compression) return { features: undefined, rewrite };
+  const network = compileNetworkConditions(config.latency, config.bandwidth);
+  if (!requestHeaders && !responseHeaders && !security && !compression && !network) return { features: undefined, rewrite };
   const features: RouteFeatures = {
     ...(requestHeaders ? { requestHeaders } : {}),
     ...(responseHeaders ? { responseHeaders } : {}),
     ...(security ? { security } : {}),
     ...(compression ? { compression } : {}),
+    ...(network ? { network } : {}),
     editsResponse: responseHeaders !== undefined || security !== undefined,
   };
   return { features: Object.freeze(features), rewrite };

@@ -9,6 +9,7 @@ import type { Logger } from '../engine/logger';
 import { Recorder } from '../recorder/recorder';
 import { EventHub } from '../control/event-hub';
 import { startControlSurface, type ControlSurface } from '../control/control-surface';
+import type { ConfigPort } from '../control/api-handlers';
 import { startHttpsPart, type HttpsPart } from '../tls/https-part';
 import { startDnsPart, type DnsPart } from '../dns/dns-part';
 import { createCaPort } from '../trust/ca-port';
@@ -151,7 +152,7 @@ export class GatehouseInstance {
     const control = await startControlSurface({
       recorder,
       events: this.events,
-      config: this.store,
+      config: this.appliedEdits(),
       currentConfig: () => this.currentConfig,
       routeStatus: () => engine.routeStatus(),
       endpoints: () => {
@@ -186,6 +187,29 @@ export class GatehouseInstance {
     this.startedAt = Date.now();
     await writeInstanceFile(options.dataDir, { ...this.info(), startedAt: this.startedAt, token: control.server.token });
     this.started('instance file', async () => removeInstanceFile(options.dataDir));
+  }
+
+  /**
+   * The config store as the control API sees it: an edit made through the API is
+   * applied to the running parts before the call returns, so a request sent right
+   * after `routes.toggle` already sees the change (the watcher, which fires later
+   * with the same content, then finds nothing new to apply).
+   */
+  private appliedEdits(): ConfigPort {
+    const store = this.store;
+    const thenApply = async <T>(edit: Promise<T>): Promise<T> => {
+      const result = await edit;
+      this.applyConfig((await store.read()).config);
+      return result;
+    };
+    return {
+      read: () => store.read(),
+      addRoute: (route) => thenApply(store.addRoute(route)),
+      updateRoute: (ref, route) => thenApply(store.updateRoute(ref, route)),
+      removeRoute: (ref) => thenApply(store.removeRoute(ref)),
+      setRouteEnabled: (ref, enabled) => thenApply(store.setRouteEnabled(ref, enabled)),
+      updateSettings: (settings) => thenApply(store.updateSettings(settings)),
+    };
   }
 
   /** Registers a started part so stop() stops it (in reverse order of starting). */
@@ -259,6 +283,8 @@ export class GatehouseInstance {
 
   /** Applies a validated config to every part; on failure nothing changes and the problem is reported. */
   private applyConfig(config: GatehouseConfig): void {
+    // An API edit is applied at once and then seen again by the watcher: nothing new, nothing to do.
+    if (this.problem === undefined && JSON.stringify(config) === JSON.stringify(this.currentConfig)) return;
     try {
       this.engine.applyConfig(config);
     } catch (err) {

@@ -69,6 +69,8 @@ export interface RouteConfig {
   latency?: DurationValue;
   /** Network conditions: response bandwidth limit in bytes per second. */
   bandwidth?: number;
+  /** An RFC 9111 shared cache in memory for GET responses (Cache-Control, Expires, Vary, validators). */
+  cache?: boolean;
   /** Rewrites the upstream path (after stripPath, before the target's base path). */
   rewrite?: PathRewriteConfig;
   /** true adds the security headers preset; an object configures it. */

@@ -13,11 +13,11 @@ import {
 import type { RawHeaders, TlsInfo } from '../../shared/http-types';
 import { AddressMatcher, normalizeClientAddress } from './address-matcher';
 import { Balancer } from './balancer';
-import { sendPage, sendRawPage } from './client-response';
+import { sendPage, sendRawPage, writeHead } from './client-response';
 import { renderErrorPage, renderRedirect, type ErrorInfo, type RouteSummary } from './error-pages';
 import type { ExchangeObserver, ExchangeStart } from './exchange-observer';
 import { forwardRequestHeaders } from './forwarded-headers';
-import { HttpExchange, wantsJson, type RouteRuntime } from './forwarder';
+import { HttpExchange, wantsJson, type CacheContext, type RouteRuntime } from './forwarder';
 import { readIncoming, type IncomingHead } from './incoming-request';
 import { listenWithFallback } from './listen';
 import { consoleLogger, type Logger } from './logger';
@@ -26,6 +26,7 @@ import { compileHealthCheck, HealthChecker, type ActiveCheckState } from './feat
 import { RateLimiter } from './features/rate-limiter';
 import { editResponseHeaders } from './features/route-features';
 import { serveStatic } from './features/static-files';
+import { bypassesCache, cachedHeaders, headerObject, ResponseCache, type CacheEntry } from './features/response-cache';
 import { NOOP_TAP, openTap, type Tap } from './safe-tap';
 import type { Target } from './target';
 import { resolveTimeouts, type Timeouts } from './timeouts';
@@ -114,6 +115,8 @@ export class Engine {
   private readonly closing = new WeakSet<object>();
 
   private readonly baseDir: string | undefined;
+  /** The shared response cache of every route with cache: true (emptied when the config changes). */
+  private readonly cache = new ResponseCache();
 
   private constructor(config: GatehouseConfig, observer: ExchangeObserver | undefined, logger: Logger, baseDir?: string) {
     this.logger = logger;
@@ -209,6 +212,7 @@ export class Engine {
     const previous = this.snapshot;
     this.snapshot = next;
     for (const c of previous.checkers) c.stop();
+    this.cache.purge();
     if (!this.stopping) for (const c of next.checkers) c.start();
     this.registry.retain(next.upstreamKeys);
     const closed = this.upgrades.closeUnless((id) => next.table.get(id)?.enabled === true);
@@ -434,6 +438,27 @@ export class Engine {
   ): void {
     try {
       const runtime = snap.runtimes.get(route)!;
+      let cache: CacheContext | undefined;
+      if (route.config.cache === true && route.staticRoot === undefined && (head.method === 'GET' || head.method === 'HEAD')) {
+        const headers = headerObject(head.rawHeaders);
+        if (bypassesCache(headers)) {
+          tap.note('cache: BYPASS (conditional or range request)');
+        } else {
+          const key = ResponseCache.key(route.id, head.host, head.url);
+          const cacheReq = { method: head.method, url: head.url, headers };
+          const serve = (entry: CacheEntry, indicator: string) => this.sendCached(res, entry, indicator, head, ctx, route, tap);
+          const found = this.cache.lookup(key, cacheReq);
+          if (found?.fresh) {
+            serve(found.entry, 'HIT');
+            tap.note('cache: HIT');
+            res.end();
+            tap.finish();
+            done();
+            return;
+          }
+          cache = { cache: this.cache, key, req: cacheReq, stale: found?.entry, serve };
+        }
+      }
       if (route.staticRoot !== undefined) {
         this.serveStatic(route, head, ctx, res, tap).then(done, (err: Error) => {
           this.logger.error(`static route ${route.id} failed on ${head.url}: ${err.stack ?? err}`);
@@ -444,6 +469,7 @@ export class Engine {
         return;
       }
       new HttpExchange(req, res, {
+        cache,
         runtime,
         head,
         scheme: ctx.scheme,
@@ -461,6 +487,26 @@ export class Engine {
       tap.finish(error);
       done();
     }
+  }
+
+  /** Writes a cached response's head and body (not end()); header rules and the security preset still apply. */
+  private sendCached(res: http.ServerResponse | http2.Http2ServerResponse, entry: CacheEntry, indicator: string, head: IncomingHead, ctx: ConnectionContext, route: CompiledRoute, tap: Tap): void {
+    let headers = cachedHeaders(entry, indicator);
+    const features = route.features;
+    if (features?.editsResponse) {
+      headers = editResponseHeaders(features, headers, { remoteAddr: head.clientAddress, host: head.host, scheme: ctx.scheme, route: route.id }, tap);
+    }
+    writeHead(res, entry.status, undefined, headers);
+    tap.clientResponse(entry.status, headers);
+    if (head.method !== 'HEAD' && entry.body.length > 0) {
+      tap.responseBody(entry.body);
+      (res as { write(chunk: Buffer): boolean }).write(entry.body);
+    }
+  }
+
+  /** Empties the response cache (of one route when given); returns how many entries were dropped. */
+  purgeCache(routeId?: string): number {
+    return this.cache.purge(routeId);
   }
 
   /** A `file:` route: the file under its root, with the route's response header edits. */

@@ -10,6 +10,7 @@ import { applyHeaderOps, type PlaceholderValues } from './features/header-rules'
 import { chooseEncoding, compressedHeaders, compressible, ResponseCompressor, withVaryAcceptEncoding } from './features/compression';
 import { editResponseHeaders } from './features/route-features';
 import { BandwidthPacer } from './features/throttle';
+import { CachePolicy, headerObject, type CacheEntry, type CacheRequest, type ResponseCache } from './features/response-cache';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forwarded-headers';
 import { flatFromPairs, type AnyRequest, type IncomingHead } from './incoming-request';
 import { BodySource } from './request-body';
@@ -32,7 +33,18 @@ export interface RouteRuntime {
   readonly checker?: HealthChecker | undefined;
 }
 
+/** A cacheable request on a caching route: where to store the response, and a stale entry to revalidate. */
+export interface CacheContext {
+  readonly cache: ResponseCache;
+  readonly key: string;
+  readonly req: CacheRequest;
+  readonly stale?: CacheEntry | undefined;
+  /** Writes a cached response (the engine's, shared with fresh hits). */
+  serve(entry: CacheEntry, indicator: string): void;
+}
+
 export interface ForwardContext {
+  readonly cache?: CacheContext | undefined;
   readonly runtime: RouteRuntime;
   readonly head: IncomingHead;
   readonly scheme: 'http' | 'https';
@@ -148,6 +160,9 @@ export class HttpExchange {
   /** The part of a chunk the bandwidth budget holds back, and a completion waiting behind it. */
   private pendingBody: Buffer | undefined;
   private pendingComplete: (() => void) | undefined;
+  /** A response being copied into the cache, and whether the response came from the cache. */
+  private fill: { policy: CachePolicy; status: number; chunks: Buffer[]; size: number } | undefined;
+  private servedCached = false;
 
   constructor(
     private readonly req: AnyRequest,
@@ -263,6 +278,14 @@ export class HttpExchange {
       headers = applyHeaderOps(headers, features.requestHeaders, this.placeholders());
       if (first && tap.active) tap.note(`request headers: ${features.requestHeaders.summary}`);
     }
+    const stale = this.ctx.cache?.stale;
+    if (stale) {
+      const conditional = stale.policy.revalidationHeaders(this.ctx.cache!.req);
+      for (const name of ['if-none-match', 'if-modified-since'] as const) {
+        const v = conditional[name];
+        if (typeof v === 'string') headers = [...headers, [name, v]];
+      }
+    }
     const path = upstreamPath(route, target, head.url);
     if (first && route.rewrite && tap.active) tap.note(`path rewrite (${route.rewrite.summary}): ${path}`);
     tap.target(target.url);
@@ -305,7 +328,28 @@ export class HttpExchange {
     const { tap } = this.ctx;
     attempt.upstream.health.markUp();
     tap.upstreamResponse(status, received);
+    const c = this.ctx.cache;
+    if (c) {
+      const upstream = { status, headers: headerObject(received) };
+      if (c.stale && status === 304) {
+        const { policy, modified } = c.stale.policy.revalidatedPolicy(c.req, upstream);
+        if (!modified) {
+          c.stale.policy = policy;
+          c.serve(c.stale, 'REVALIDATED');
+          if (tap.active) tap.note('cache: REVALIDATED (304 from the upstream, cached body sent)');
+          this.responseStarted = true;
+          this.servedCached = true;
+          this.resume = resume;
+          return true;
+        }
+      }
+      if (this.ctx.head.method === 'GET') {
+        const policy = new CachePolicy(c.req, upstream, { shared: true });
+        if (policy.storable()) this.fill = { policy, status, chunks: [], size: 0 };
+      }
+    }
     let out = forwardResponseHeaders(received);
+    if (c) out = [...out, ['X-Cache', 'MISS']];
     const features = this.ctx.runtime.route.features;
     if (features?.editsResponse) out = editResponseHeaders(features, out, this.placeholders(), this.ctx.tap);
     if (features?.compression && compressible(this.ctx.head.method, status, out, features.compression.minSize)) {
@@ -358,6 +402,12 @@ export class HttpExchange {
 
   onData(chunk: Buffer): boolean {
     if (this.done) return false;
+    if (this.servedCached) return true;
+    if (this.fill) {
+      this.fill.chunks.push(Buffer.from(chunk));
+      this.fill.size += chunk.length;
+      if (this.fill.size > this.ctx.cache!.cache.maxEntryBytes) this.fill = undefined;
+    }
     if (this.pacer) return this.pacedWrite(chunk);
     if (this.compressor) return this.compressor.write(chunk);
     this.ctx.tap.responseBody(chunk);
@@ -373,6 +423,22 @@ export class HttpExchange {
   onComplete(attempt: Attempt, trailers: Buffer[] | null): void {
     this.settle(attempt);
     if (attempt !== this.current || this.done) return;
+    const c = this.ctx.cache;
+    if (c && this.fill) {
+      const stored = c.cache.store(c.key, {
+        routeId: this.ctx.runtime.route.id,
+        policy: this.fill.policy,
+        status: this.fill.status,
+        body: Buffer.concat(this.fill.chunks),
+        requestHeaders: c.req.headers as Record<string, string>,
+      });
+      if (this.ctx.tap.active) this.ctx.tap.note(stored ? 'cache: MISS (stored)' : 'cache: MISS (too large to store)');
+    } else if (c && this.ctx.tap.active && !this.servedCached) this.ctx.tap.note('cache: MISS (not storable)');
+    if (this.servedCached) {
+      this.res.end();
+      this.finish();
+      return;
+    }
     const complete = () => {
       if (this.compressor) this.compressor.end(() => this.endResponse(trailers));
       else this.endResponse(trailers);

@@ -20,7 +20,7 @@ import schema from '../../shared/config.schema.json';
 const ROUTE_FIELDS = {
   host: true, path: true, target: true, targets: true, balance: true, stripPath: true, enabled: true,
   preserveHost: true, verifyTls: true, https: true, redirectToHttps: true, record: true,
-  headers: true, rewrite: true, securityHeaders: true, rateLimit: true, spa: true, compress: true, healthCheck: true, latency: true, bandwidth: true,
+  headers: true, rewrite: true, securityHeaders: true, rateLimit: true, spa: true, compress: true, healthCheck: true, latency: true, bandwidth: true, cache: true,
 } as const satisfies Record<keyof RouteConfig, true>;
 const CONFIG_FIELDS = {
   $schema: true, routes: true, httpPort: true, httpsPort: true, dnsPort: true, listen: true,

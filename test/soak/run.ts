@@ -171,6 +171,9 @@ async function main(): Promise<void> {
   }
 
   const sampler = setInterval(() => {
+    // the test backends remember every request they saw (for assertions elsewhere); here that would be the soak's own leak
+    backend.seen.length = 0;
+    wsBackend.upgrades.length = 0;
     const m = process.memoryUsage();
     const rec = gh.instance.recorder.state();
     console.log(

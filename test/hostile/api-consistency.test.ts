@@ -5,7 +5,7 @@ import { startBackend, type Backend } from '../support/backends';
 import { startTestInstance, type TestInstance } from '../support/instance-harness';
 
 /**
- * Found by the soak test: a route change made through the control API is in
+ * Found by the soak test (fixed in 42730e2): a route change made through the control API is in
  * effect when the call returns (a client that toggles a route off and then
  * requests it must not be served by it).
  */

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { ApiHandlers, InstanceInfo } from '../../shared/api-contract';
 import { DEFAULT_LISTEN, formatConfigIssue, routeId, type ConfigIssue, type GatehouseConfig } from '../../shared/config';
 import { ConfigStore } from '../config/config-store';
@@ -117,6 +118,8 @@ export class GatehouseInstance {
       ...(options.listen !== undefined ? { listen: options.listen } : {}),
       observer: options.observer ?? recorder,
       logger: log,
+      // Relative file: targets ("file:./dist") are relative to the config file, as a user reads them.
+      baseDir: path.dirname(this.store.file),
     });
     this.engineRef = engine;
     this.started('engine', (graceMs) => engine.stop(graceMs));

@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as dns from 'node:dns';
 import * as net from 'node:net';
-import { DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, FALLBACK_HTTP_PORT, FALLBACK_HTTPS_PORT, routeId, routeTargets, type GatehouseConfig } from '../../../shared/config';
+import { DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, FALLBACK_HTTP_PORT, FALLBACK_HTTPS_PORT, fileTargetPath, routeId, routeTargets, type GatehouseConfig } from '../../../shared/config';
 import type { DoctorCheck } from '../../trust/doctor-check';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
 import type { CliCommand } from '../cli-command';
@@ -117,11 +119,28 @@ async function portChecks(config: GatehouseConfig, running: { httpPort?: number;
   return checks;
 }
 
-async function upstreamChecks(config: GatehouseConfig): Promise<DoctorCheck[]> {
+function staticRootCheck(id: string, dir: string): DoctorCheck {
+  let isDir = false;
+  try {
+    isDir = fs.statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  return isDir
+    ? { area: 'upstream', status: 'ok', message: `${id}: serves files from ${dir}` }
+    : { area: 'upstream', status: 'fail', message: `${id}: ${dir} is not a directory`, fix: `build your site into ${dir} or point the route's file: target at the right folder (relative to the config file)` };
+}
+
+async function upstreamChecks(config: GatehouseConfig, baseDir: string): Promise<DoctorCheck[]> {
   const { parseTarget } = require('../../engine/target') as typeof import('../../engine/target');
   const checks: DoctorCheck[] = [];
   for (const route of config.routes.filter((r) => r.enabled !== false)) {
     for (const t of routeTargets(route)) {
+      const dir = fileTargetPath(t.url);
+      if (dir !== undefined) {
+        checks.push(staticRootCheck(routeId(route), path.resolve(baseDir, dir)));
+        continue;
+      }
       let target;
       try {
         target = parseTarget(t);
@@ -174,7 +193,7 @@ export const doctorCommand: CliCommand = {
     }
     checks.push(...(await checkNames(config.routes.map((r) => r.host))));
     checks.push(...(await portChecks(config, readInstanceFile(paths.dataDir))));
-    checks.push(...(await upstreamChecks(config)));
+    checks.push(...(await upstreamChecks(config, path.dirname(paths.configFile))));
 
     const failed = checks.filter((c) => c.status === 'fail').length;
     if (values.json) {

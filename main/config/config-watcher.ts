@@ -29,6 +29,8 @@ export interface ConfigWatcherOptions {
 
 export interface ConfigWatcher {
   readonly file: string;
+  /** The owner wrote and applied this text itself: later edits are compared against it. */
+  accept(text: string): void;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,13 @@ export async function watchConfig(file: string, options: ConfigWatcherOptions): 
 
   return {
     file: target,
+    accept(text: string) {
+      const parsed = parseConfigText(text, target);
+      if (!parsed.ok) return;
+      lastText = text;
+      lastGood = JSON.stringify(parsed.config);
+      state = 'good';
+    },
     async close() {
       closed = true;
       clearTimeout(timer);

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { ApiHandlers, InstanceInfo } from '../../shared/api-contract';
 import { DEFAULT_LISTEN, formatConfigIssue, routeId, type ConfigIssue, type GatehouseConfig } from '../../shared/config';
 import { ConfigStore } from '../config/config-store';
-import { watchConfig } from '../config/config-watcher';
+import { watchConfig, type ConfigWatcher } from '../config/config-watcher';
 import { ensureDataDir } from '../config/data-dir';
 import { Engine } from '../engine/engine';
 import type { ExchangeObserver } from '../engine/exchange-observer';
@@ -69,6 +69,7 @@ const RESTART_FIELDS = ['httpPort', 'httpsPort', 'dnsPort', 'listen'] as const;
 
 export class GatehouseInstance {
   readonly store: ConfigStore;
+  private watcherRef: ConfigWatcher | undefined;
   private currentConfig!: GatehouseConfig;
   private problem: ConfigProblem | undefined;
   private engineRef: Engine | undefined;
@@ -184,6 +185,7 @@ export class GatehouseInstance {
         else this.reportProblem([], `${event.reason}; the running routes were kept`);
       },
     });
+    this.watcherRef = watcher;
     this.started('config watcher', () => watcher.close());
 
     // 5. Tell other processes where this instance is.
@@ -202,7 +204,11 @@ export class GatehouseInstance {
     const store = this.store;
     const thenApply = async <T>(edit: Promise<T>): Promise<T> => {
       const result = await edit;
-      this.applyConfig((await store.read()).config);
+      const { config, text } = await store.read();
+      this.applyConfig(config);
+      // The watcher must measure the next hand edit against this text, not the one before
+      // the API edit: otherwise saving the file back to that older text looks like no change.
+      this.watcherRef?.accept(text);
       return result;
     };
     return {

@@ -142,7 +142,7 @@ export const LOADS: Load[] = [
     },
     probe: (u) => probeHttp(u, 'large'),
     async run(url, s, ctx) {
-      const sampler = sampleRss(s.pid, 50);
+      const sampler = sampleRss(s.pid, 50, s.rssTree ?? true);
       const r = await runWrk({ url, threads: 1, connections: 1, seconds: ctx.opts.seconds.stream });
       const samples = sampler.stop();
       const first = samples[0];

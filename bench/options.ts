@@ -25,6 +25,7 @@ export const USAGE = `npm run bench [-- options]
                       cold-cert, memory, startup, renderer)
   --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy)
   --no-renderer       skip the renderer measurements (--renderer: run them even with --quick)
+  --exchanges N       recorded exchanges for the RSS figure (default 100000; 20000 with --quick)
   --out DIR           where to write latest.md / latest.json (default bench/results)`;
 
 export function parseOptions(argv: readonly string[], defaultOut: string): BenchOptions {
@@ -57,6 +58,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     else if (a === '--subjects') o.subjects = next().split(',');
     else if (a === '--no-renderer') o.renderer = false;
     else if (a === '--renderer') o.renderer = true;
+    else if (a === '--exchanges') o.recordedExchanges = Math.max(1000, Number(next()));
     else if (a === '--out') o.outDir = next();
     else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${a}\n${USAGE}`);

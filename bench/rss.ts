@@ -1,8 +1,12 @@
 import * as fs from 'node:fs';
 
-/** Resident set size in bytes of a process and all its descendants, from /proc (Linux). */
-export function treeRss(pid: number): number | undefined {
-  const pids = processTree(pid);
+/**
+ * Resident set size in bytes of a process and all its descendants, from /proc (Linux),
+ * or of the process alone (`tree: false`: a Node subject run through tsx has tsx's
+ * esbuild helper as a child, which is not part of the engine).
+ */
+export function treeRss(pid: number, tree = true): number | undefined {
+  const pids = tree ? processTree(pid) : [pid];
   let total = 0;
   let any = false;
   for (const p of pids) {
@@ -54,10 +58,10 @@ function processTree(root: number): number[] {
 }
 
 /** Samples treeRss(pid) every intervalMs until stopped; returns the samples in bytes. */
-export function sampleRss(pid: number, intervalMs: number): { stop(): number[] } {
+export function sampleRss(pid: number, intervalMs: number, tree = true): { stop(): number[] } {
   const samples: number[] = [];
   const take = () => {
-    const v = treeRss(pid);
+    const v = treeRss(pid, tree);
     if (v !== undefined) samples.push(v);
   };
   take();

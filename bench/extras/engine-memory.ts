@@ -16,18 +16,18 @@ export async function measureEngineMemory(o: { dir: string; backends: Backends; 
   try {
     await settle(1500);
     const pid = g.process.pid;
-    result.figures['idleMB'] = (treeRss(pid) ?? NaN) / MB;
+    result.figures['idleMB'] = (treeRss(pid, false) ?? NaN) / MB;
     const r = await runH2load({ url: `http://localhost:${http}/`, clients: 50, streams: 1, threads: 2, requests: o.exchanges, h1: true });
     await settle(2000);
-    result.figures[o.exchanges >= 100_000 ? 'after100kMB' : `after${Math.round(o.exchanges / 1000)}kMB`] = (treeRss(pid) ?? NaN) / MB;
+    result.figures[o.exchanges >= 100_000 ? 'after100kMB' : `after${Math.round(o.exchanges / 1000)}kMB`] = (treeRss(pid, false) ?? NaN) / MB;
     result.figures['peakMB'] = (peakRss(pid) ?? NaN) / MB;
     result.figures['exchanges'] = r.requests.succeeded;
     result.figures['reqPerSec'] = r.requestsPerSec;
     result.notes.push(
-      `h2load --h1 -n ${o.exchanges} -c50 to a fresh instance; RSS from /proc/<pid>/status 2 s later (no forced GC); peak = VmHWM`,
+      `h2load --h1 -n ${o.exchanges} -c50 to a fresh instance; RSS of the Gatehouse process from /proc/<pid>/status 2 s later (no forced GC; tsx's esbuild helper not counted); peak = VmHWM`,
     );
     if (r.requests.succeeded < o.exchanges) result.notes.push(`only ${r.requests.succeeded} of ${o.exchanges} succeeded`);
-    o.log(`  memory: idle ${result.figures['idleMB']!.toFixed(1)} MB, after ${r.requests.succeeded} exchanges ${((treeRss(pid) ?? NaN) / MB).toFixed(1)} MB`);
+    o.log(`  memory: idle ${result.figures['idleMB']!.toFixed(1)} MB, after ${r.requests.succeeded} exchanges ${((treeRss(pid, false) ?? NaN) / MB).toFixed(1)} MB`);
   } finally {
     await g.process.stop();
   }

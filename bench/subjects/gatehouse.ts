@@ -115,6 +115,7 @@ export function gatehouseSubject(id: 'gatehouse' | 'gatehouse-norec', g: Started
     url: (target, scheme) => (scheme === 'https' && !g.https ? undefined : proxyUrl({ http: o.httpPort, https: o.httpsPort }, target, scheme, PROXY_PATHS)),
     h2: g.https,
     pid: g.process.pid,
+    rssTree: false,
     notes: [
       `\`gatehouse start --headless\` from the checkout (TypeScript through tsx), recording ${o.recording ? 'on (defaults: 10k exchanges, 1 MB body cap)' : 'off'}`,
       ...(g.https ? [] : ['no HTTPS listener came up, so no HTTPS/HTTP/2 figures']),

@@ -13,6 +13,8 @@ export interface Subject {
   h2: boolean;
   /** Root process whose tree's RSS is this subject's memory. */
   pid: number;
+  /** false: count the root process alone (Gatehouse's only child is tsx's esbuild helper). */
+  rssTree?: boolean;
   /** Versions and config notes for the report. */
   notes: string[];
   stop(): Promise<void>;

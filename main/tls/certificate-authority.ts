@@ -43,6 +43,12 @@ export interface CertificateAuthorityOptions {
   suffixes?: readonly string[];
   logger?: Logger;
   now?: () => Date;
+  /**
+   * The user's consent to replace a damaged CA (missing key, unreadable or
+   * mismatched root): the old files are moved aside, never deleted. Without it
+   * open() refuses, because the old root may be trusted by the OS and browsers.
+   */
+  recreate?: boolean;
 }
 
 export interface LeafCertificate {
@@ -88,6 +94,7 @@ export class CertificateAuthority {
   readonly paths: ReturnType<typeof caPaths>;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly recreate: boolean;
   private root!: Root;
   private leafKey!: crypto.KeyObject;
   private _leafKeyPem!: string;
@@ -99,6 +106,7 @@ export class CertificateAuthority {
     this.paths = caPaths(opts.dataDir);
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? (() => new Date());
+    this.recreate = opts.recreate === true;
   }
 
   /** Loads the CA from disk, creating it on first run and re-issuing the root when the suffixes changed. */
@@ -216,19 +224,25 @@ export class CertificateAuthority {
 
   private async loadOrIssueRoot(wanted: string[]): Promise<void> {
     const [key, pem] = await Promise.all([readPrivateKey(this.paths.rootKey), readIfExists(this.paths.rootCert)]);
-    if (!key || pem === undefined) {
+    const keyPresent = key !== undefined || fs.existsSync(this.paths.rootKey);
+    if (!keyPresent && pem === undefined) {
       await this.issueRoot(wanted, undefined);
       return;
     }
-    let cert: crypto.X509Certificate;
-    try {
-      cert = new crypto.X509Certificate(pem);
-    } catch {
-      await this.issueRoot(wanted, 'the root certificate on disk could not be read');
-      return;
+    let cert: crypto.X509Certificate | undefined;
+    let damage: string | undefined;
+    if (pem === undefined) damage = `the root certificate ${this.paths.rootCert} is missing`;
+    else if (!key) damage = keyPresent ? `the root key ${this.paths.rootKey} cannot be read` : `the root key ${this.paths.rootKey} is missing`;
+    else {
+      try {
+        cert = new crypto.X509Certificate(pem);
+        if (!keysMatch(key, cert.publicKey)) damage = 'the root key on disk does not match the root certificate';
+      } catch {
+        damage = `the root certificate ${this.paths.rootCert} cannot be read`;
+      }
     }
-    if (!keysMatch(key, cert.publicKey)) {
-      await this.issueRoot(wanted, 'the root key on disk does not match the root certificate');
+    if (damage !== undefined || !key || !cert || pem === undefined) {
+      await this.recreateDamaged(wanted, damage ?? 'the CA files are incomplete');
       return;
     }
     const current = permittedDnsNames(cert.raw) ?? [];
@@ -249,6 +263,28 @@ export class CertificateAuthority {
       subject: rootSubject(commonNameOf(cert)),
       suffixes: current,
     };
+  }
+
+  /**
+   * A damaged CA is replaced only with the user's consent (options.recreate, from
+   * `gatehouse ca reset`): the old root may still be trusted by the OS and the
+   * browsers, so silently issuing a new one would break every HTTPS page without
+   * saying why. The old files are moved aside for inspection, never deleted.
+   */
+  private async recreateDamaged(wanted: string[], damage: string): Promise<void> {
+    if (!this.recreate) {
+      throw new TlsError(
+        'CA_DAMAGED',
+        `the local CA in ${this.paths.dir} is damaged: ${damage}. Gatehouse will not replace a root you may have trusted without asking. ` +
+          'Run `gatehouse ca reset` to move the old files aside and create a new CA (then `gatehouse trust` again), or restore the files from a backup.',
+      );
+    }
+    const aside = `${this.paths.dir}.damaged-${this.now().toISOString().replace(/[:.]/g, '-')}`;
+    await fs.promises.mkdir(aside, { recursive: true, mode: 0o700 });
+    for (const file of [this.paths.rootKey, this.paths.rootCert]) {
+      if (fs.existsSync(file)) await fs.promises.rename(file, path.join(aside, path.basename(file)));
+    }
+    await this.issueRoot(wanted, `${damage}; the old files were moved to ${aside}`);
   }
 
   /** Issues a new root with a new key (the old key is discarded, so the old root vouches for nothing new). */

@@ -4,7 +4,8 @@ export type TlsErrorCode =
   | 'CA_NAME_INVALID'
   | 'SNI_NO_ROUTE'
   | 'SNI_MISSING'
-  | 'CA_CORRUPT';
+  | 'CA_CORRUPT'
+  | 'CA_DAMAGED';
 
 export class TlsError extends Error {
   readonly code: TlsErrorCode;

@@ -44,7 +44,7 @@ describe('data dir and CA faults', () => {
     }
   });
 
-  test('a missing root key never silently replaces the existing (trusted) root', { todo: 'BUG: with ca/root-key.pem deleted, CertificateAuthority.open issues a brand-new root over ca/root.pem and logs only "Created a local CA" — it should refuse with a coded error (re-create only with the user\'s consent) — main/tls/certificate-authority.ts loadOrIssueRoot' }, async () => {
+  test('a missing root key never silently replaces the existing (trusted) root', async () => {
     const tmp = tempDataDir();
     try {
       await openCa(tmp.dir);
@@ -57,7 +57,7 @@ describe('data dir and CA faults', () => {
     }
   });
 
-  test('a corrupt root certificate is not silently replaced either', { todo: 'BUG: a corrupt ca/root.pem makes CertificateAuthority.open re-issue a new root (a warning, no consent) and overwrite the file — main/tls/certificate-authority.ts loadOrIssueRoot' }, async () => {
+  test('a corrupt root certificate is not silently replaced either', async () => {
     const tmp = tempDataDir();
     try {
       await openCa(tmp.dir);
@@ -66,6 +66,22 @@ describe('data dir and CA faults', () => {
       const garbage = fs.readFileSync(rootFile);
       await assert.rejects(openCa(tmp.dir));
       assert.deepEqual(fs.readFileSync(rootFile), garbage, 'the damaged file is left for the user to inspect');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  test('with the user\'s consent (gatehouse ca reset) a damaged CA is moved aside and a new one created', async () => {
+    const tmp = tempDataDir();
+    try {
+      const first = await openCa(tmp.dir);
+      fs.rmSync(path.join(tmp.dir, 'ca/root-key.pem'));
+      const fresh = await CertificateAuthority.open({ dataDir: tmp.dir, recreate: true });
+      assert.notEqual(fresh.rootCertPem, first.rootCertPem, 'a new root');
+      const aside = fs.readdirSync(tmp.dir).filter((f) => f.startsWith('ca.damaged-'));
+      assert.equal(aside.length, 1, 'the old files were kept aside');
+      assert.equal(fs.readFileSync(path.join(tmp.dir, aside[0]!, 'root.pem'), 'utf8'), first.rootCertPem);
+      assert.equal(fs.statSync(path.join(tmp.dir, 'ca/root-key.pem')).mode & 0o777, 0o600);
     } finally {
       tmp.cleanup();
     }

@@ -102,7 +102,7 @@ test('changing the suffix list re-issues the root with a new key and drops old l
   assert.throws(() => reopened.mintLeaf('a.internal'), { code: 'CA_NAME_NOT_PERMITTED' });
 });
 
-test('a mismatched or unreadable root is replaced, not trusted', async (t) => {
+test('a mismatched or unreadable root is never trusted, and replaced only with consent', async (t) => {
   const { dir, cleanup } = tempDataDir();
   t.after(cleanup);
   const first = await CertificateAuthority.open({ dataDir: dir });
@@ -110,12 +110,14 @@ test('a mismatched or unreadable root is replaced, not trusted', async (t) => {
   t.after(other.cleanup);
   const second = await CertificateAuthority.open({ dataDir: other.dir });
   fs.copyFileSync(second.rootCertPath, first.rootCertPath); // cert no longer matches the key
+  await assert.rejects(CertificateAuthority.open({ dataDir: dir }), (err: { code?: string; message: string }) => err.code === 'CA_DAMAGED' && /does not match/.test(err.message) && /gatehouse ca reset/.test(err.message));
   const log = memoryLogger();
-  const reopened = await CertificateAuthority.open({ dataDir: dir, logger: log });
+  const reopened = await CertificateAuthority.open({ dataDir: dir, logger: log, recreate: true });
   assert.notEqual(reopened.rootCertificate.fingerprint256, second.rootCertificate.fingerprint256);
   assert.match(log.lines.join('\n'), /does not match/);
   fs.writeFileSync(first.rootCertPath, 'garbage');
-  const again = await CertificateAuthority.open({ dataDir: dir, logger: log });
+  await assert.rejects(CertificateAuthority.open({ dataDir: dir }), (err: { code?: string; message: string }) => err.code === 'CA_DAMAGED' && /cannot be read/.test(err.message));
+  const again = await CertificateAuthority.open({ dataDir: dir, logger: log, recreate: true });
   assert.ok(again.rootCertificate.ca);
 });
 

@@ -6,10 +6,12 @@ import { EXIT_OK, println, UsageError, type CliContext } from '../cli-context';
 
 /** `gatehouse ca path|show`: where the local root certificate is, and what it says. */
 
-const USAGE = `Usage: gatehouse ca <path|show> [--json]
+const USAGE = `Usage: gatehouse ca <path|show|reset> [--json]
 
   path              print the root certificate's file (for NODE_EXTRA_CA_CERTS, curl --cacert, …)
   show              print its SHA-256 fingerprint, subject, validity and constraints
+  reset             when the CA is damaged (missing key, unreadable root): move the old
+                    files aside (ca.damaged-<time>/) and create a new CA; trust it again after
   --json            (show) print the same as JSON
 
 The CA is created on first use in the data directory. It may only issue
@@ -23,6 +25,7 @@ const OPTIONS = { ...COMMON_OPTIONS, json: { type: 'boolean' } } as const;
 export async function openCa(
   values: { config?: string | undefined; 'data-dir'?: string | undefined },
   ctx: CliContext,
+  recreate = false,
 ): Promise<{ ca: CertificateAuthority; config: GatehouseConfig; dataDir: string; configFile: string }> {
   const paths = pathsFrom(values, ctx);
   // Loaded on use, so --help and usage errors stay instant.
@@ -36,7 +39,7 @@ export async function openCa(
     warn: (m: string) => println(ctx.stderr, `warning: ${m}`),
     error: (m: string) => println(ctx.stderr, `error: ${m}`),
   };
-  const ca = await CertificateAuthority.open({ dataDir: paths.dataDir, suffixes: config.suffixes, logger });
+  const ca = await CertificateAuthority.open({ dataDir: paths.dataDir, suffixes: config.suffixes, logger, recreate });
   return { ca, config, dataDir: paths.dataDir, configFile: paths.configFile };
 }
 
@@ -51,11 +54,16 @@ export const caCommand: CliCommand = {
       return EXIT_OK;
     }
     const [sub, ...extra] = positionals;
-    if (sub !== 'path' && sub !== 'show') {
-      throw new UsageError(sub === undefined ? 'missing a ca command: path or show' : `unknown ca command "${sub}"; use path or show`, 'ca');
+    if (sub !== 'path' && sub !== 'show' && sub !== 'reset') {
+      throw new UsageError(sub === undefined ? 'missing a ca command: path, show or reset' : `unknown ca command "${sub}"; use path, show or reset`, 'ca');
     }
     if (extra.length) throw new UsageError(`unexpected argument ${extra[0]} for "gatehouse ca ${sub}"`, 'ca');
-    const { ca } = await openCa(values, ctx);
+    const { ca } = await openCa(values, ctx, sub === 'reset');
+    if (sub === 'reset') {
+      println(ctx.stdout, `The local CA is ready: ${ca.rootCertPath}`);
+      println(ctx.stdout, 'If you had trusted an earlier root, run `gatehouse trust` now: it replaces the old root in every store.');
+      return EXIT_OK;
+    }
     if (sub === 'path') {
       println(ctx.stdout, ca.rootCertPath);
       return EXIT_OK;

@@ -14,13 +14,28 @@ export interface RouteFormState {
   enabled: boolean;
   stripPath: boolean;
   preserveHost: boolean;
+  /** Advanced: the per-route features. Toggles keep an object form from the file when left on. */
+  compress: boolean;
+  cache: boolean;
+  securityHeaders: boolean;
+  spa: boolean;
+  /** Numbers and durations as typed; empty means "not set". */
+  rateLimitRate: string;
+  rateLimitBurst: string;
+  latency: string;
+  bandwidth: string;
+  healthCheckPath: string;
+  healthCheckInterval: string;
+  /** JSON text of `headers` / `rewrite`; empty means "not set". */
+  headersJson: string;
+  rewriteJson: string;
 }
 
-export type RouteField = 'host' | 'path' | 'targets' | 'form';
+export type RouteField = 'host' | 'path' | 'targets' | 'advanced' | 'headers' | 'rewrite' | 'form';
 export type RouteFormErrors = Partial<Record<RouteField, string>>;
 
 export function formFromRoute(route?: RouteConfig): RouteFormState {
-  if (!route) return { host: '', path: '/', targets: '', https: true, enabled: true, stripPath: false, preserveHost: true };
+  if (!route) return { host: '', path: '/', targets: '', https: true, enabled: true, stripPath: false, preserveHost: true, ...EMPTY_ADVANCED };
   return {
     host: route.host,
     path: normalizeRoutePath(route.path),
@@ -31,7 +46,43 @@ export function formFromRoute(route?: RouteConfig): RouteFormState {
     enabled: route.enabled ?? true,
     stripPath: route.stripPath ?? false,
     preserveHost: route.preserveHost ?? true,
+    compress: isOn(route.compress),
+    cache: route.cache === true,
+    securityHeaders: isOn(route.securityHeaders),
+    spa: route.spa === true,
+    rateLimitRate: route.rateLimit ? String(route.rateLimit.rate) : '',
+    rateLimitBurst: route.rateLimit?.burst !== undefined ? String(route.rateLimit.burst) : '',
+    latency: route.latency !== undefined ? String(route.latency) : '',
+    bandwidth: route.bandwidth !== undefined ? String(route.bandwidth) : '',
+    healthCheckPath: route.healthCheck?.path ?? '',
+    healthCheckInterval: route.healthCheck?.interval !== undefined ? String(route.healthCheck.interval) : '',
+    headersJson: route.headers !== undefined ? JSON.stringify(route.headers, null, 2) : '',
+    rewriteJson: route.rewrite !== undefined ? JSON.stringify(route.rewrite, null, 2) : '',
   };
+}
+
+const EMPTY_ADVANCED = {
+  compress: false,
+  cache: false,
+  securityHeaders: false,
+  spa: false,
+  rateLimitRate: '',
+  rateLimitBurst: '',
+  latency: '',
+  bandwidth: '',
+  healthCheckPath: '',
+  healthCheckInterval: '',
+  headersJson: '',
+  rewriteJson: '',
+} as const;
+
+/** True when the route uses any feature of the Advanced section (the form opens it then). */
+export function hasAdvanced(route?: RouteConfig): boolean {
+  return route !== undefined && ADVANCED_KEYS.some((k) => route[k] !== undefined && route[k] !== false);
+}
+
+function isOn(v: boolean | object | undefined): boolean {
+  return v !== undefined && v !== false;
 }
 
 const HOST_RE = /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -78,6 +129,7 @@ export function routeFromForm(form: RouteFormState, base?: RouteConfig): { route
     const bad = targets.map(checkTarget).find((e) => e !== null);
     if (bad) errors.targets = bad;
   }
+  const advanced = advancedFromForm(form, base, errors);
   if (Object.keys(errors).length > 0) return { errors };
   const { target: _t, targets: _ts, ...rest } = base ?? ({} as RouteConfig);
   const route: RouteConfig = { ...rest, host };
@@ -90,7 +142,84 @@ export function routeFromForm(form: RouteFormState, base?: RouteConfig): { route
   setFlag(route, 'enabled', form.enabled, true);
   setFlag(route, 'stripPath', form.stripPath, false);
   setFlag(route, 'preserveHost', form.preserveHost, true);
+  for (const key of ADVANCED_KEYS) {
+    const v = advanced[key];
+    if (v === undefined) delete route[key];
+    else (route as unknown as Record<string, unknown>)[key] = v;
+  }
   return { route, errors };
+}
+
+const ADVANCED_KEYS = ['compress', 'cache', 'securityHeaders', 'spa', 'rateLimit', 'latency', 'bandwidth', 'healthCheck', 'headers', 'rewrite'] as const;
+type Advanced = Pick<RouteConfig, (typeof ADVANCED_KEYS)[number]>;
+
+/** The feature fields from the form; values the form does not show (compress options, rateLimit.per …) come from `base`. */
+function advancedFromForm(form: RouteFormState, base: RouteConfig | undefined, errors: RouteFormErrors): Advanced {
+  const out: Advanced = {};
+  const problems: string[] = [];
+  // A toggle left on keeps the file's object form (e.g. compress: {minSize: 256}).
+  if (form.compress) out.compress = isOn(base?.compress) ? base!.compress! : true;
+  if (form.securityHeaders) out.securityHeaders = isOn(base?.securityHeaders) ? base!.securityHeaders! : true;
+  if (form.cache) out.cache = true;
+  if (form.spa) out.spa = true;
+
+  const rate = numberField(form.rateLimitRate, 'Rate limit rate', problems, false);
+  const burst = numberField(form.rateLimitBurst, 'Rate limit burst', problems, true);
+  if (rate !== undefined) {
+    out.rateLimit = { ...base?.rateLimit, rate };
+    if (burst !== undefined) out.rateLimit.burst = burst;
+    else delete out.rateLimit.burst;
+  } else if (burst !== undefined) problems.push('Rate limit burst needs a rate');
+
+  const latency = form.latency.trim();
+  if (latency) out.latency = /^\d+$/.test(latency) ? Number(latency) : latency;
+  const bandwidth = numberField(form.bandwidth, 'Bandwidth', problems, true);
+  if (bandwidth !== undefined) out.bandwidth = bandwidth;
+
+  const hcPath = form.healthCheckPath.trim();
+  const hcInterval = form.healthCheckInterval.trim();
+  if (hcPath) {
+    if (!hcPath.startsWith('/')) problems.push('Health check path must start with /, e.g. /health');
+    out.healthCheck = { ...base?.healthCheck, path: hcPath };
+    if (hcInterval) out.healthCheck.interval = /^\d+$/.test(hcInterval) ? Number(hcInterval) : hcInterval;
+    else delete out.healthCheck.interval;
+  } else if (hcInterval) problems.push('Health check interval needs a path');
+  if (problems.length > 0) errors.advanced = problems.join('; ');
+
+  const headers = jsonField(form.headersJson, 'headers', errors);
+  if (headers !== undefined) out.headers = headers as RouteConfig['headers'];
+  const rewrite = jsonField(form.rewriteJson, 'rewrite', errors);
+  if (rewrite !== undefined) out.rewrite = rewrite as RouteConfig['rewrite'];
+  return out;
+}
+
+function numberField(text: string, label: string, problems: string[], integer: boolean): number | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  const n = Number(t);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    problems.push(`${label} must be a positive ${integer ? 'whole ' : ''}number, not "${t}"`);
+    return undefined;
+  }
+  return n;
+}
+
+/** Parses a JSON object field; the engine checks its shape (its error lands on the same field). */
+function jsonField(text: string, field: 'headers' | 'rewrite', errors: RouteFormErrors): object | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch (err) {
+    errors[field] = `Not valid JSON: ${(err as Error).message}`;
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    errors[field] = field === 'headers' ? 'Write an object, e.g. {"response": {"set": {"X-Dev": "1"}}}' : 'Write an object, e.g. {"prefix": "/old", "to": "/new"}';
+    return undefined;
+  }
+  return v;
 }
 
 /** Writes a boolean only when it differs from the default, so the config file stays short. */
@@ -104,8 +233,11 @@ export function fieldOfError(error: { message: string; code?: string; field?: st
   const code = (error.code ?? '').toUpperCase();
   if (code.includes('TARGET')) return 'targets';
   if (code === 'ROUTE_EXISTS' || code.includes('HOST')) return 'host';
-  if (code.includes('PATH')) return 'path';
   const hint = `${error.field ?? ''} ${error.message}`.toLowerCase();
+  if (/\bheaders\b/.test(hint)) return 'headers';
+  if (/\brewrite\b/.test(hint)) return 'rewrite';
+  if (/ratelimit|healthcheck|latency|bandwidth|compress|securityheaders|\bcache\b|\bspa\b/.test(hint)) return 'advanced';
+  if (code.includes('PATH')) return 'path';
   if (/\btargets?\b|upstream|\bport\b|url/.test(hint)) return 'targets';
   if (/\bpath\b/.test(hint)) return 'path';
   if (/\bhost\b|name|already|duplicate|exists/.test(hint)) return 'host';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { RouteConfig } from '../../../../shared/config';
 import { ApiCallError } from '../../client/ui-client';
-import { fieldOfError, formFromRoute, routeFromForm, type RouteField, type RouteFormErrors, type RouteFormState } from '../../model/route-form';
+import { fieldOfError, formFromRoute, hasAdvanced, routeFromForm, type RouteField, type RouteFormErrors, type RouteFormState } from '../../model/route-form';
 
 /** Add or edit one route. Local checks first; the engine's validation errors land next to their field. */
 export function RouteForm(props: {
@@ -13,12 +13,14 @@ export function RouteForm(props: {
   const [form, setForm] = useState<RouteFormState>(() => formFromRoute(props.initial));
   const [errors, setErrors] = useState<RouteFormErrors>({});
   const [busy, setBusy] = useState(false);
+  const [advancedOpen, setAdvancedOpen] = useState(() => hasAdvanced(props.initial));
   const set = <K extends keyof RouteFormState>(k: K, v: RouteFormState[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     const { route, errors: local } = routeFromForm(form, props.initial);
     setErrors(local);
+    if (local.advanced || local.headers || local.rewrite) setAdvancedOpen(true);
     if (!route) return;
     setBusy(true);
     try {
@@ -26,6 +28,7 @@ export function RouteForm(props: {
     } catch (err) {
       const field: RouteField = err instanceof ApiCallError ? fieldOfError(err) : 'form';
       setErrors({ [field]: (err as Error).message });
+      if (field === 'advanced' || field === 'headers' || field === 'rewrite') setAdvancedOpen(true);
     } finally {
       setBusy(false);
     }
@@ -42,6 +45,22 @@ export function RouteForm(props: {
         {errors[name]}
       </div>
     ) : null;
+
+  type TextField = 'rateLimitRate' | 'rateLimitBurst' | 'latency' | 'bandwidth' | 'healthCheckPath' | 'healthCheckInterval';
+  const numberInput = (name: TextField, label: string, placeholder: string) => (
+    <label>
+      {label}{' '}
+      <input
+        name={name}
+        aria-label={label === 'Path' || label === 'Interval' ? `Health check ${label.toLowerCase()}` : label}
+        className={`input${errors.advanced ? ' invalid' : ''}`}
+        style={{ width: 110 }}
+        placeholder={placeholder}
+        value={form[name]}
+        onChange={(e) => set(name, e.target.value)}
+      />
+    </label>
+  );
 
   return (
     <form className="form" onSubmit={submit} aria-label={props.submitLabel} noValidate>
@@ -90,6 +109,78 @@ export function RouteForm(props: {
           <input type="checkbox" name="preserveHost" checked={form.preserveHost} onChange={(e) => set('preserveHost', e.target.checked)} /> Preserve Host
         </label>
       </div>
+      <details className="advanced" open={advancedOpen} onToggle={(e) => setAdvancedOpen((e.target as HTMLDetailsElement).open)} style={{ gridColumn: '1 / -1' }}>
+        <summary>Advanced</summary>
+        <div className="form">
+          <span className="lbl">Features</span>
+          <div className="checks">
+            <label>
+              <input type="checkbox" name="compress" checked={form.compress} onChange={(e) => set('compress', e.target.checked)} /> Compress responses
+            </label>
+            <label>
+              <input type="checkbox" name="cache" checked={form.cache} onChange={(e) => set('cache', e.target.checked)} /> Cache responses
+            </label>
+            <label>
+              <input type="checkbox" name="securityHeaders" checked={form.securityHeaders} onChange={(e) => set('securityHeaders', e.target.checked)} /> Security headers
+            </label>
+            <label>
+              <input type="checkbox" name="spa" checked={form.spa} onChange={(e) => set('spa', e.target.checked)} /> Single-page app (file: targets)
+            </label>
+          </div>
+          <span className="lbl">Limits</span>
+          <div className="checks">
+            {numberInput('rateLimitRate', 'Rate limit (req/s)', '10')}
+            {numberInput('rateLimitBurst', 'Burst', '20')}
+            {numberInput('latency', 'Latency', '200ms')}
+            {numberInput('bandwidth', 'Bandwidth (bytes/s)', '65536')}
+          </div>
+          <span className="lbl">Health check</span>
+          <div className="checks">
+            {numberInput('healthCheckPath', 'Path', '/health')}
+            {numberInput('healthCheckInterval', 'Interval', '10s')}
+          </div>
+          {errors.advanced ? (
+            <>
+              <span />
+              <div>{err('advanced')}</div>
+            </>
+          ) : null}
+          <label className="lbl" htmlFor="route-headers">
+            Header rules (JSON)
+          </label>
+          <div>
+            <textarea
+              id="route-headers"
+              name="headersJson"
+              rows={4}
+              spellCheck={false}
+              placeholder='{"response": {"set": {"X-Dev": "1"}}, "request": {"remove": ["Cookie"]}}'
+              value={form.headersJson}
+              onChange={(e) => set('headersJson', e.target.value)}
+              {...fieldProps('headers')}
+              className={`input mono${errors.headers ? ' invalid' : ''}`}
+            />
+            {err('headers')}
+          </div>
+          <label className="lbl" htmlFor="route-rewrite">
+            Path rewrite (JSON)
+          </label>
+          <div>
+            <textarea
+              id="route-rewrite"
+              name="rewriteJson"
+              rows={2}
+              spellCheck={false}
+              placeholder='{"prefix": "/old", "to": "/new"}'
+              value={form.rewriteJson}
+              onChange={(e) => set('rewriteJson', e.target.value)}
+              {...fieldProps('rewrite')}
+              className={`input mono${errors.rewrite ? ' invalid' : ''}`}
+            />
+            {err('rewrite')}
+          </div>
+        </div>
+      </details>
       {errors.form ? (
         <div className="actions">
           <div className="field-error" role="alert">

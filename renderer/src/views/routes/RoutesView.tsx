@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { InstanceInfo, RouteStatus, RouteView } from '../../../../shared/api-contract';
+import type { InstanceInfo, RouteStatus, RouteView, TargetCheck } from '../../../../shared/api-contract';
 import { routeTargets } from '../../../../shared/config';
 import { routeOpenUrl, routeHealth } from '../../model/route-links';
 import { useClient, useEvent, useQuery } from '../client-context';
@@ -16,6 +16,7 @@ export function RoutesView(props: { info: InstanceInfo | undefined }) {
   const [editing, setEditing] = useState<string | 'new' | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [actionError, setActionError] = useState<Error | null>(null);
+  const [purged, setPurged] = useState<{ id: string; n: number } | null>(null);
 
   useEvent('routes.changed', (list) => routes.set(list));
 
@@ -145,9 +146,15 @@ export function RoutesView(props: { info: InstanceInfo | undefined }) {
                             <HealthDot health={routeHealth(ts)} />
                             <span className="mono">{t.url}</span>
                             {ts?.health === 'down' && ts.lastError ? <span className="err">{ts.lastError.message}</span> : null}
+                            {ts?.check ? <span className={`route-note ${ts.check.ok === false ? 'err' : 'muted'}`}>{checkText(ts.check)}</span> : null}
                           </div>
                         );
                       })}
+                      {st?.allDown ? (
+                        <div className="status-item err" role="status">
+                          All targets down
+                        </div>
+                      ) : null}
                     </div>
                   </td>
                   <td>{r.route.https === false ? <span className="faint">off</span> : 'on'}</td>
@@ -157,6 +164,17 @@ export function RoutesView(props: { info: InstanceInfo | undefined }) {
                         Open
                       </a>
                     ) : null}{' '}
+                    {r.route.cache ? (
+                      <>
+                        <button
+                          className="btn small"
+                          title="Drop this route's cached responses"
+                          onClick={() => act(client.call('cache.purge', { routeId: r.id }).then((p) => setPurged({ id: r.id, n: p.purged })))}
+                        >
+                          {purged?.id === r.id ? `Purged ${purged.n}` : 'Purge cache'}
+                        </button>{' '}
+                      </>
+                    ) : null}
                     <button className="btn small" onClick={() => setEditing(r.id)}>
                       Edit
                     </button>{' '}
@@ -186,4 +204,13 @@ export function RoutesView(props: { info: InstanceInfo | undefined }) {
       ) : null}
     </div>
   );
+}
+
+/** The health check's latest result in a few words: "check ok (200)", "check failed: ECONNREFUSED", "check pending". */
+function checkText(c: TargetCheck): string {
+  if (c.ok === undefined) return 'check pending';
+  const when = c.lastCheckedAt !== undefined ? ` at ${new Date(c.lastCheckedAt).toLocaleTimeString()}` : '';
+  if (c.ok) return `check ok${c.lastStatus !== undefined ? ` (${c.lastStatus})` : ''}${when}`;
+  const why = c.lastError ?? (c.lastStatus !== undefined ? `status ${c.lastStatus}` : 'failed');
+  return `check failed: ${why}${when}`;
 }

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { fieldOfError, formFromRoute, hasAdvanced, routeFromForm } from '../../renderer/src/model/route-form';
+import type { RouteConfig } from '../../shared/config';
+
+const full: RouteConfig = {
+  host: 'app.test',
+  target: 'http://127.0.0.1:3000',
+  balance: 'round-robin',
+  headers: { request: { set: { 'X-A': '1' }, remove: ['Cookie'] }, response: { add: { 'X-B': '{route}' } } },
+  rewrite: { regex: '^/u/(\\d+)$', to: '/users/$1' },
+  securityHeaders: { hstsMaxAge: 0, frameOptions: 'DENY' },
+  rateLimit: { rate: 5, burst: 10, per: 'route' },
+  spa: true,
+  compress: { encodings: ['gzip'], minSize: 256 },
+  healthCheck: { path: '/health', interval: '5s', timeout: '1s', expectStatus: [200, 204] },
+  latency: '200ms',
+  bandwidth: 65536,
+  cache: true,
+};
+
+test('route -> form -> route keeps every feature field, including ones the form does not show', () => {
+  const form = formFromRoute(full);
+  assert.equal(form.compress, true);
+  assert.equal(form.securityHeaders, true);
+  assert.equal(form.rateLimitRate, '5');
+  assert.equal(form.healthCheckInterval, '5s');
+  assert.deepEqual(JSON.parse(form.headersJson), full.headers);
+  const { route, errors } = routeFromForm(form, full);
+  assert.deepEqual(errors, {});
+  assert.deepEqual(route, full);
+  assert.ok(hasAdvanced(full));
+  assert.ok(!hasAdvanced({ host: 'a.test', target: '3000' }));
+});
+
+test('the advanced fields turn features on and off', () => {
+  const base = formFromRoute({ host: 'app.test', target: 'http://127.0.0.1:3000' });
+  const { route } = routeFromForm(
+    { ...base, compress: true, cache: true, rateLimitRate: '2', latency: '150', bandwidth: '1000', healthCheckPath: '/up', headersJson: '{"response":{"set":{"X-Dev":"1"}}}', rewriteJson: '{"prefix":"/old","to":"/new"}' },
+  );
+  assert.deepEqual(route, {
+    host: 'app.test',
+    target: 'http://127.0.0.1:3000',
+    compress: true,
+    cache: true,
+    rateLimit: { rate: 2 },
+    latency: 150,
+    bandwidth: 1000,
+    healthCheck: { path: '/up' },
+    headers: { response: { set: { 'X-Dev': '1' } } },
+    rewrite: { prefix: '/old', to: '/new' },
+  });
+  const off = routeFromForm({ ...formFromRoute(full), compress: false, securityHeaders: false, cache: false, spa: false, rateLimitRate: '', rateLimitBurst: '', latency: '', bandwidth: '', healthCheckPath: '', healthCheckInterval: '', headersJson: ' ', rewriteJson: '' }, full);
+  assert.deepEqual(off.route, { host: 'app.test', target: 'http://127.0.0.1:3000', balance: 'round-robin' });
+  assert.equal(full.cache, true, 'input untouched');
+});
+
+test('advanced fields are checked locally; JSON errors land on their field', () => {
+  const f = { ...formFromRoute(), host: 'app.test', targets: '3000' };
+  assert.match(routeFromForm({ ...f, headersJson: '{nope' }).errors.headers!, /Not valid JSON/);
+  assert.match(routeFromForm({ ...f, rewriteJson: '[1]' }).errors.rewrite!, /Write an object/);
+  assert.match(routeFromForm({ ...f, rateLimitRate: '-1' }).errors.advanced!, /Rate limit rate must be a positive/);
+  assert.match(routeFromForm({ ...f, bandwidth: '1.5' }).errors.advanced!, /whole number/);
+  assert.match(routeFromForm({ ...f, healthCheckInterval: '5s' }).errors.advanced!, /needs a path/);
+  assert.match(routeFromForm({ ...f, healthCheckPath: 'health' }).errors.advanced!, /start with \//);
+  assert.equal(routeFromForm({ ...f, headersJson: '{nope' }).route, undefined);
+  assert.equal(fieldOfError({ message: 'routes/0/headers/response/set/X-A must be string' }), 'headers');
+  assert.equal(fieldOfError({ message: 'routes/0/rewrite must have required property "to"' }), 'rewrite');
+  assert.equal(fieldOfError({ message: 'routes/0/rateLimit/rate must be > 0' }), 'advanced');
+});

@@ -56,12 +56,24 @@ export interface TargetStatus {
   lastError?: CodedError;
   /** Epoch ms of the last health change or check. */
   checkedAt?: number;
+  /** The active health check's latest result (routes with healthCheck only). */
+  check?: TargetCheck;
+}
+
+export interface TargetCheck {
+  /** undefined until the first check has finished. */
+  ok?: boolean;
+  lastCheckedAt?: number;
+  lastStatus?: number;
+  lastError?: string;
 }
 
 export interface RouteStatus {
   id: string;
   enabled: boolean;
   targets: TargetStatus[];
+  /** Present when the route has targets and every one of them is down. */
+  allDown?: true;
 }
 
 // ---------------------------------------------------------------- recording
@@ -210,6 +222,8 @@ export interface GatehouseApi {
   /** Sets enabled, or flips it when `enabled` is absent. */
   'routes.toggle': { params: { id: string; enabled?: boolean }; result: RouteView };
   'routes.status': { params: NoParams; result: RouteStatus[] };
+  /** Empties the response cache (of one route when routeId is given); returns how many entries were dropped. */
+  'cache.purge': { params: { routeId?: string }; result: { purged: number } };
 
   'exchanges.list': {
     params: {
@@ -323,6 +337,7 @@ const METHODS: { [M in ApiMethod]: true } = {
   'routes.remove': true,
   'routes.toggle': true,
   'routes.status': true,
+  'cache.purge': true,
   'exchanges.list': true,
   'exchanges.get': true,
   'exchanges.diff': true,

@@ -12,6 +12,7 @@ import type {
   RouteStatus,
   RouteView,
   Settings,
+  TargetCheck,
 } from '../../shared/api-contract';
 import type { GatehouseConfig, RecordingConfig, RouteConfig } from '../../shared/config';
 import { routeId } from '../../shared/config';
@@ -52,7 +53,8 @@ export interface CaPort {
 export interface EngineRouteStatus {
   routeId: string;
   enabled: boolean;
-  targets: Array<{ url: string; up: boolean; lastError?: string }>;
+  targets: Array<{ url: string; up: boolean; lastError?: string; check?: { ok: boolean | undefined; lastCheckedAt?: number; lastStatus?: number; lastError?: string } }>;
+  allDown?: true;
 }
 
 export interface ControlDeps {
@@ -61,6 +63,8 @@ export interface ControlDeps {
   /** The config in effect (the last good one), used when the file on disk is broken. */
   currentConfig: () => GatehouseConfig;
   routeStatus?: () => EngineRouteStatus[];
+  /** Engine.purgeCache; absent → cache.purge answers "not-available". */
+  purgeCache?: (routeId?: string) => number;
   endpoints: () => ProxyEndpoints;
   info: () => InstanceInfo;
   /** Plugged in by the TLS part; until then CA methods answer "not-available". */
@@ -180,10 +184,25 @@ export function createApiHandlers(deps: ControlDeps): ApiHandlers {
           targets: s.targets.map((t) => {
             const out: RouteStatus['targets'][number] = { url: t.url, health: t.up ? 'up' : 'down' };
             if (t.lastError !== undefined) out.lastError = { code: 'upstream-error', message: t.lastError };
+            if (t.check) {
+              const c: TargetCheck = {};
+              if (t.check.ok !== undefined) c.ok = t.check.ok;
+              if (t.check.lastCheckedAt !== undefined) c.lastCheckedAt = t.check.lastCheckedAt;
+              if (t.check.lastStatus !== undefined) c.lastStatus = t.check.lastStatus;
+              if (t.check.lastError !== undefined) c.lastError = t.check.lastError;
+              out.check = c;
+            }
             return out;
           }),
+          ...(s.allDown ? { allDown: true as const } : {}),
         }),
       );
+    },
+    'cache.purge': async (params) => {
+      if (!deps.purgeCache) throw notAvailable('the response cache cannot be purged in this instance (no engine attached)');
+      const routeId = (params ?? {}).routeId;
+      if (routeId !== undefined && (typeof routeId !== 'string' || routeId === '')) throw badRequest('cache.purge: "routeId" must be a route id (a string)');
+      return { purged: deps.purgeCache(routeId) };
     },
 
     'exchanges.list': async (params) => {

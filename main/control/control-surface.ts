@@ -17,6 +17,7 @@ export interface ControlSurfaceOptions {
   config: ConfigPort;
   currentConfig: () => GatehouseConfig;
   routeStatus?: () => EngineRouteStatus[];
+  purgeCache?: (routeId?: string) => number;
   endpoints: () => ProxyEndpoints;
   info: () => InstanceInfo;
   ca?: () => CaPort | undefined;
@@ -43,6 +44,7 @@ export async function startControlSurface(options: ControlSurfaceOptions): Promi
     info: options.info,
     emit: events.emit,
     ...(options.routeStatus ? { routeStatus: options.routeStatus } : {}),
+    ...(options.purgeCache ? { purgeCache: options.purgeCache } : {}),
     ...(options.ca ? { ca: options.ca } : {}),
   });
   const server = await ControlServer.start({

@@ -159,6 +159,7 @@ export class GatehouseInstance {
       config: this.appliedEdits(),
       currentConfig: () => this.currentConfig,
       routeStatus: () => engine.routeStatus(),
+      purgeCache: (id) => engine.purgeCache(id),
       endpoints: () => {
         const i = this.info();
         return { ...(i.httpPort !== undefined ? { httpPort: i.httpPort } : {}), ...(i.httpsPort !== undefined ? { httpsPort: i.httpsPort } : {}) };

@@ -23,6 +23,7 @@ function fakeHandlers(calls: Array<[ApiMethod, unknown]>): ApiHandlers {
     'routes.remove': h('routes.remove'),
     'routes.toggle': h('routes.toggle'),
     'routes.status': h('routes.status'),
+    'cache.purge': h('cache.purge'),
     'exchanges.list': h('exchanges.list'),
     'exchanges.get': h('exchanges.get'),
     'exchanges.diff': h('exchanges.diff'),

@@ -41,7 +41,7 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('');
   out.push(
     `Taken ${r.startedAt.replace('T', ' ').slice(0, 16)} UTC on ${m.nproc} × ${m.cpuModel}, ${m.memoryGB} GB, ${m.kernel}, Node ${m.node}; ` +
-      `\`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\`, ${r.rounds} interleaved rounds, medians; run took ${Math.round(r.durationS)} s; ` +
+      `\`npm run bench${r.args?.length ? ` -- ${r.args.join(' ')}` : r.mode === 'quick' ? ' -- --quick' : ''}\`, ${r.rounds} interleaved rounds, medians; run took ${Math.round(r.durationS)} s; ` +
       `load average ${m.loadAverageAtStart.join(' / ')} at start, ${r.loadAverageAtEnd.join(' / ')} at end.`,
   );
   out.push(

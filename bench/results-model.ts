@@ -21,6 +21,8 @@ export interface BenchResults {
   startedAt: string;
   durationS: number;
   mode: 'default' | 'quick';
+  /** The command-line options the run was given. */
+  args?: string[];
   rounds: number;
   secondsPerMeasurement: Record<string, number>;
   machine: MachineInfo;

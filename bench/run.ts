@@ -135,6 +135,7 @@ async function main(): Promise<number> {
       startedAt: started.toISOString(),
       durationS: (performance.now() - t0) / 1000,
       mode: opts.quick ? 'quick' : 'default',
+      args: process.argv.slice(2).filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out'),
       rounds: opts.rounds,
       secondsPerMeasurement: opts.seconds,
       machine,

@@ -34,6 +34,7 @@ export function RouteForm(props: {
     }
   }
 
+  const clearError = (name: RouteField) => setErrors((e) => (e[name] ? { ...e, [name]: undefined } : e));
   const fieldProps = (name: RouteField) => ({
     className: `input${errors[name] ? ' invalid' : ''}`,
     'aria-invalid': errors[name] ? true : undefined,
@@ -54,7 +55,7 @@ export function RouteForm(props: {
         name={name}
         aria-label={label === 'Path' || label === 'Interval' ? `Health check ${label.toLowerCase()}` : label}
         className={`input${errors.advanced ? ' invalid' : ''}`}
-        style={{ width: 110 }}
+        style={{ width: 90 }}
         placeholder={placeholder}
         value={form[name]}
         onChange={(e) => set(name, e.target.value)}
@@ -152,11 +153,14 @@ export function RouteForm(props: {
             <textarea
               id="route-headers"
               name="headersJson"
-              rows={4}
+              rows={6}
               spellCheck={false}
               placeholder='{"response": {"set": {"X-Dev": "1"}}, "request": {"remove": ["Cookie"]}}'
               value={form.headersJson}
-              onChange={(e) => set('headersJson', e.target.value)}
+              onChange={(e) => {
+                set('headersJson', e.target.value);
+                clearError('headers');
+              }}
               {...fieldProps('headers')}
               className={`input mono${errors.headers ? ' invalid' : ''}`}
             />
@@ -173,7 +177,10 @@ export function RouteForm(props: {
               spellCheck={false}
               placeholder='{"prefix": "/old", "to": "/new"}'
               value={form.rewriteJson}
-              onChange={(e) => set('rewriteJson', e.target.value)}
+              onChange={(e) => {
+                set('rewriteJson', e.target.value);
+                clearError('rewrite');
+              }}
               {...fieldProps('rewrite')}
               className={`input mono${errors.rewrite ? ' invalid' : ''}`}
             />

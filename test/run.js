@@ -6,7 +6,9 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ALL = ['unit', 'integration', 'hostile', 'browser', 'electron'];
+const ALL = ['unit', 'integration', 'hostile', 'browser', 'electron', 'bench'];
+// The benchmark's own tests (its output parsers) live beside it, in bench/test/.
+const SUITE_DIRS = { bench: path.join(__dirname, '..', 'bench', 'test') };
 const suites = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 
 function collect(dir) {
@@ -23,7 +25,7 @@ const files = suites.flatMap((s) => {
     console.error(`unknown suite "${s}"; choose from ${ALL.join(', ')}`);
     process.exit(2);
   }
-  return collect(path.join(__dirname, s)).sort();
+  return collect(SUITE_DIRS[s] ?? path.join(__dirname, s)).sort();
 });
 if (files.length === 0) {
   console.error('no test files found');

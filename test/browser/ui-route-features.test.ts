@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { request } from 'undici';
 import { GatehouseInstance } from '../../main/instance/gatehouse-instance';
 import { memoryLogger } from '../../main/engine/logger';
-import { startBackend, type Backend } from '../support/backends';
+import { deadPort, startBackend, type Backend } from '../support/backends';
 import { tempDataDir } from '../support/temp-data-dir';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureRendererBuilt } from '../support/renderer-build';
 
@@ -56,7 +56,9 @@ before(async () => {
     res.end(BODY);
   });
   // The route comes from the file with a field the form does not show: the save must keep it.
-  fs.writeFileSync(configPath, JSON.stringify({ routes: [{ host: 'app.test', target: backend.url, https: false, rateLimit: { rate: 1000, per: 'route' } }] }, null, 2));
+  // A second route whose only target refuses connections and has a health check: the view says so.
+  const down = { host: 'down.test', target: `http://127.0.0.1:${await deadPort()}`, https: false, healthCheck: { path: '/health', interval: '200ms', timeout: '200ms' } };
+  fs.writeFileSync(configPath, JSON.stringify({ routes: [{ host: 'app.test', target: backend.url, https: false, rateLimit: { rate: 1000, per: 'route' } }, down] }, null, 2));
   instance = await GatehouseInstance.start({
     configPath,
     dataDir: path.join(tmp.dir, 'data'),
@@ -146,5 +148,15 @@ test('route editor: compression and a response header rule set in the UI reach t
     assert.ok(Number(label.replace('Purged ', '')) >= 1, `something was cached and purged: ${label}`);
     assert.deepEqual(await instance.api['cache.purge']({ routeId: 'app.test' }), { purged: 0 }, 'the cache is empty after the purge');
     assert.deepEqual(pageErrors, []);
+  });
+
+  await t.test('health: a route whose health check fails shows the check result and "All targets down"', async () => {
+    const row = page.locator('tr[data-route="down.test"]');
+    await row.getByText('All targets down').waitFor();
+    await row.getByText(/^check failed: /).waitFor();
+    assert.equal(await page.locator('tr[data-route="app.test"]').getByText('All targets down').count(), 0);
+    assert.equal(await row.getByRole('button', { name: 'Purge cache' }).count(), 0, 'no purge button without a cache');
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, 'ui-route-health.png') });
   });
 });

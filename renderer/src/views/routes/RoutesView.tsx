@@ -145,14 +145,14 @@ export function RoutesView(props: { info: InstanceInfo | undefined }) {
                           <div className="status-item" key={t.url}>
                             <HealthDot health={routeHealth(ts)} />
                             <span className="mono">{t.url}</span>
-                            {ts?.health === 'down' && ts.lastError ? <span className="err">{ts.lastError.message}</span> : null}
+                            {ts?.health === 'down' && ts.lastError && ts.lastError.message !== ts.check?.lastError ? <span className="err">{ts.lastError.message}</span> : null}
                             {ts?.check ? <span className={`route-note ${ts.check.ok === false ? 'err' : 'muted'}`}>{checkText(ts.check)}</span> : null}
                           </div>
                         );
                       })}
                       {st?.allDown ? (
-                        <div className="status-item err" role="status">
-                          All targets down
+                        <div className="status-item" role="status">
+                          <span className="err">All targets down</span>
                         </div>
                       ) : null}
                     </div>

@@ -24,6 +24,43 @@ export function writeHead(res: AnyResponse, status: number, statusText: string |
   }
 }
 
+/** Splits a serialised head ("NAME: value" lines after a start line) into raw pairs, in order. */
+export function parseHeadBlock(block: string): RawHeaders {
+  const out: [string, string][] = [];
+  const lines = block.split('\r\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    out.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+  }
+  return out;
+}
+
+/**
+ * The response head exactly as it went (or goes) on the wire to the client, after writeHead:
+ * for HTTP/1 Node's serialised head (with the Date, Connection, Keep-Alive and
+ * Transfer-Encoding it adds); for HTTP/2 the headers the stream sent, lower case, without
+ * pseudo-headers. Falls back to what the engine passed when Node exposes nothing.
+ * Only call when a recorder listens (it parses).
+ */
+export function headersOnWire(res: AnyResponse, passed: RawHeaders): RawHeaders {
+  if (isHttp2Response(res)) {
+    const sent = res.stream.sentHeaders as Record<string, string | string[] | number | undefined> | undefined;
+    if (!sent) return passed;
+    const out: [string, string][] = [];
+    for (const [name, value] of Object.entries(sent)) {
+      if (name.startsWith(':') || value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) out.push([name, String(v)]);
+      else out.push([name, String(value)]);
+    }
+    return out;
+  }
+  const head = (res as unknown as { _header?: unknown })._header;
+  return typeof head === 'string' ? parseHeadBlock(head) : passed;
+}
+
 /** Sends one of the proxy's own pages (error, redirect) unless a response was already started. */
 export function sendPage(res: AnyResponse, page: RenderedPage, tap: Tap): boolean {
   if (res.headersSent || res.writableEnded || res.destroyed) return false;
@@ -33,7 +70,7 @@ export function sendPage(res: AnyResponse, page: RenderedPage, tap: Tap): boolea
     res.destroy();
     return false;
   }
-  tap.clientResponse(page.status, page.headers);
+  tap.clientResponse(page.status, tap.active ? headersOnWire(res, page.headers) : page.headers);
   if (page.body.length > 0) tap.responseBody(page.body);
   res.end(page.body);
   return true;

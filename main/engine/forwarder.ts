@@ -3,7 +3,7 @@ import type { RawHeaders } from '../../shared/http-types';
 import type { Balancer } from './balancer';
 import type { HealthChecker } from './features/health-checker';
 import type { RateLimiter } from './features/rate-limiter';
-import { isHttp2Response, sendPage, writeHead, type AnyResponse } from './client-response';
+import { headersOnWire, isHttp2Response, sendPage, writeHead, type AnyResponse } from './client-response';
 import { EngineError } from './engine-error';
 import { prefersJson, renderErrorPage, type ErrorInfo } from './error-pages';
 import { applyHeaderOps, type PlaceholderValues } from './features/header-rules';
@@ -20,7 +20,7 @@ import type { Target } from './target';
 import type { Timeouts } from './timeouts';
 import { classifyUpstreamError, type ProxyFailure } from './upstream-errors';
 import type { Upstream } from './upstream-pools';
-import { claimNextUpstreamSocket } from './upstream-socket-events';
+import { claimNextUpstreamSocket, wireRequestHeaders, type WireRequest } from './upstream-socket-events';
 
 /** A route with its upstreams and balancer, as one snapshot of the config holds it. */
 export interface RouteRuntime {
@@ -96,6 +96,8 @@ class Attempt implements Dispatcher.DispatchHandler {
   abortUpstream: ((err?: Error) => void) | undefined;
   reused = false;
   settled = false;
+  /** The engine's header set, held until undici reports the wire head (recording only). */
+  pendingForward: { method: string; path: string; headers: RawHeaders } | undefined;
 
   constructor(
     private readonly exchange: HttpExchange,
@@ -114,9 +116,23 @@ class Attempt implements Dispatcher.DispatchHandler {
     claimNextUpstreamSocket(this);
   }
 
-  onUpstreamSocket(reused: boolean): void {
+  onUpstreamSocket(reused: boolean, wire: WireRequest): void {
     this.reused = reused;
-    this.exchange.ctx.tap.upstreamConnected(reused);
+    const { tap, head } = this.exchange.ctx;
+    if (tap.active) {
+      // The wire-exact set replaces the engine's own, which is reported only if nothing was written.
+      this.pendingForward = undefined;
+      tap.forwarded(head.method, this.upstreamPath, wireRequestHeaders(wire));
+    }
+    tap.upstreamConnected(reused);
+  }
+
+  /** Reports the engine's header set when the attempt failed before undici wrote a head. */
+  flushPendingForward(): void {
+    const p = this.pendingForward;
+    if (!p) return;
+    this.pendingForward = undefined;
+    this.exchange.ctx.tap.forwarded(p.method, p.path, p.headers);
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
@@ -132,6 +148,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
+    this.flushPendingForward();
     this.exchange.onError(this, err);
   }
 }
@@ -289,9 +306,10 @@ export class HttpExchange {
     const path = upstreamPath(route, target, head.url);
     if (first && route.rewrite && tap.active) tap.note(`path rewrite (${route.rewrite.summary}): ${path}`);
     tap.target(target.url);
-    tap.forwarded(head.method, path, headers);
+    if (!tap.active) tap.forwarded(head.method, path, headers);
     const body = head.hasBody ? new BodySource(this.req, tap.active ? (c) => tap.requestBody(c) : undefined) : null;
     const attempt = new Attempt(this, index, upstream, path, body);
+    if (tap.active) attempt.pendingForward = { method: head.method, path, headers };
     this.current = attempt;
     upstream.health.active++;
     const timeouts = this.ctx.timeouts;
@@ -383,7 +401,7 @@ export class HttpExchange {
     // Node holds a head until the first body write: send it now when body bytes may be slow to come
     // (a compressor emits nothing before its first flush; an event stream may wait long for its first event).
     if ((this.compressor || isEventStream(out)) && !isHttp2Response(this.res)) this.res.flushHeaders();
-    tap.clientResponse(status, out);
+    tap.clientResponse(status, tap.active ? headersOnWire(this.res, out) : out);
     this.resume = resume;
     return true;
   }

@@ -1,4 +1,6 @@
 import * as diagnostics from 'node:diagnostics_channel';
+import type { RawHeaders } from '../../shared/http-types';
+import { parseHeadBlock } from './client-response';
 
 /**
  * Tells a forwarded request whether undici wrote it on a fresh or a reused
@@ -9,7 +11,13 @@ import * as diagnostics from 'node:diagnostics_channel';
  */
 export interface SocketClaimant {
   readonly upstreamPath: string;
-  onUpstreamSocket(reused: boolean): void;
+  onUpstreamSocket(reused: boolean, wire: WireRequest): void;
+}
+
+/** What undici is writing: its serialised head (without the framing header it appends) and its request. */
+export interface WireRequest {
+  headers: string;
+  request: { method?: string; body?: unknown; contentLength?: number | null };
 }
 
 const uses = new WeakMap<object, number>();
@@ -17,7 +25,8 @@ let claimant: SocketClaimant | undefined;
 let subscribed = false;
 
 interface SendHeadersMessage {
-  request: { path?: string };
+  request: { path?: string; method?: string; body?: unknown; contentLength?: number | null };
+  headers: string;
   socket: object;
 }
 
@@ -28,7 +37,7 @@ function onSendHeaders(message: unknown): void {
   if (!c || m.request?.path !== c.upstreamPath) return;
   const n = uses.get(m.socket) ?? 0;
   uses.set(m.socket, n + 1);
-  c.onUpstreamSocket(n > 0);
+  c.onUpstreamSocket(n > 0, m);
 }
 
 /** Call from the handler's onConnect: the next sendHeaders message is this request's. */
@@ -42,4 +51,34 @@ export function claimNextUpstreamSocket(c: SocketClaimant): void {
   queueMicrotask(() => {
     if (claimant === c) claimant = undefined;
   });
+}
+
+/** Methods for which undici sends `content-length: 0` when there is no body (client-h1 expectsPayload). */
+const EXPECTS_PAYLOAD = new Set(['PUT', 'POST', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH']);
+
+/**
+ * The request head exactly as undici writes it, as raw pairs in order: the sendHeaders
+ * block (lower-case host and connection first, then ours) plus the framing header undici
+ * appends when it writes the body (content-length, or transfer-encoding: chunked for a
+ * body of unknown length; a streamed body that turns out empty is announced when it ends,
+ * which this cannot foresee). Parse only when a recorder listens.
+ */
+export function wireRequestHeaders(wire: WireRequest): RawHeaders {
+  const out = parseHeadBlock(wire.headers) as [string, string][];
+  const { method = 'GET', body, contentLength = null } = wire.request;
+  const expectsPayload = EXPECTS_PAYLOAD.has(method);
+  let length: number | null = body == null ? 0 : streamLength(body);
+  if (length === null) length = contentLength;
+  if (length === 0 && !expectsPayload) length = null;
+  if (body == null || length === 0) {
+    if (length === 0) out.push(['content-length', '0']);
+  } else if (length === null) out.push(['transfer-encoding', 'chunked']);
+  else out.push(['content-length', String(length)]);
+  return out;
+}
+
+function streamLength(body: unknown): number | null {
+  const state = (body as { _readableState?: { objectMode: boolean; ended: boolean; length: number } })._readableState;
+  if (!state) return null;
+  return state.objectMode === false && state.ended === true && Number.isFinite(state.length) ? state.length : null;
 }

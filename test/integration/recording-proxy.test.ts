@@ -131,7 +131,6 @@ describe('recording real traffic through the engine', () => {
 
   test(
     'the forwarded header set is byte-exact (case, order, and the framing headers undici adds)',
-    { todo: 'the engine reports the headers it hands to undici; undici lower-cases host, adds connection and writes content-length last (see the sendHeaders diagnostics message)' },
     async () => {
       const res = await rawExchange(proxy.port, 'GET /exact HTTP/1.1\r\nHost: app.test\r\nX-Case: A\r\nConnection: close\r\n\r\n');
       assert.equal(res.status, 201);
@@ -142,7 +141,6 @@ describe('recording real traffic through the engine', () => {
 
   test(
     'the client-response header set is byte-exact (including what Node adds: Date, Connection)',
-    { todo: 'the engine reports the headers it passes to writeHead; Node adds Date/Connection/Keep-Alive on the wire' },
     async () => {
       const res = await rawExchange(proxy.port, 'GET /exact2 HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n');
       const x = await finished((e) => e.url === '/exact2');

@@ -59,6 +59,7 @@ export function readIncoming(req: AnyRequest): IncomingResult {
   let accept: string | undefined;
   let contentLength: string | undefined;
   let chunked = false;
+  let transferEncoding: string | undefined;
   for (const [name, value] of rawHeaders) {
     switch (name.length) {
       case 4:
@@ -74,7 +75,10 @@ export function readIncoming(req: AnyRequest): IncomingResult {
         if (name.toLowerCase() === 'content-length') contentLength = value;
         break;
       case 17:
-        if (name.toLowerCase() === 'transfer-encoding') chunked = true;
+        if (name.toLowerCase() === 'transfer-encoding') {
+          chunked = true;
+          transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
+        }
         break;
       default:
         break;
@@ -115,6 +119,24 @@ export function readIncoming(req: AnyRequest): IncomingResult {
   }
   if (url.charCodeAt(0) !== 47) {
     return { ok: false, head, error: { status: 400, code: 'BAD_REQUEST', message: `unsupported request target "${url.slice(0, 100)}"` } };
+  }
+  if (!h2 && transferEncoding !== undefined) {
+    // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing; codings other than chunked are not implemented.
+    if (head.httpVersion === '1.0') {
+      return { ok: false, head, error: { status: 400, code: 'BAD_REQUEST', message: 'an HTTP/1.0 request cannot use Transfer-Encoding — send Content-Length, or use HTTP/1.1' } };
+    }
+    const codings = transferEncoding.toLowerCase().split(',').map((c) => c.trim());
+    if (codings.at(-1) !== 'chunked') {
+      // Without chunked last the body's length cannot be known (RFC 9112 §6.3).
+      return { ok: false, head, error: { status: 400, code: 'BAD_REQUEST', message: `Transfer-Encoding "${transferEncoding.slice(0, 100)}" does not end in chunked: the body's length cannot be determined` } };
+    }
+    if (codings.length !== 1) {
+      return {
+        ok: false,
+        head,
+        error: { status: 501, code: 'NOT_IMPLEMENTED', message: `Transfer-Encoding "${transferEncoding.slice(0, 100)}" is not supported — send the body with plain chunked or Content-Length` },
+      };
+    }
   }
   if (head.method === 'CONNECT') {
     return { ok: false, head, error: { status: 400, code: 'BAD_REQUEST', message: 'Gatehouse is a reverse proxy, not a forward proxy: CONNECT is not supported' } };

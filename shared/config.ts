@@ -157,6 +157,8 @@ export interface TimeoutsConfig {
   upstreamHeaders?: DurationValue;
   /** Idle time allowed between body chunks from the upstream. */
   upstreamBody?: DurationValue;
+  /** Idle time allowed between request body chunks from the client (408, or the exchange aborted). */
+  clientBody?: DurationValue;
 }
 
 export interface RecordingConfig {
@@ -202,6 +204,7 @@ export const DEFAULT_TIMEOUTS_MS = {
   upstreamConnect: 5_000,
   upstreamHeaders: 60_000,
   upstreamBody: 300_000,
+  clientBody: 60_000,
 } as const satisfies Record<keyof TimeoutsConfig, number>;
 
 export const DEFAULT_RECORDING = {

@@ -307,7 +307,7 @@ export class HttpExchange {
     if (first && route.rewrite && tap.active) tap.note(`path rewrite (${route.rewrite.summary}): ${path}`);
     tap.target(target.url);
     if (!tap.active) tap.forwarded(head.method, path, headers);
-    const body = head.hasBody ? new BodySource(this.req, tap.active ? (c) => tap.requestBody(c) : undefined) : null;
+    const body = head.hasBody ? new BodySource(this.req, tap.active ? (c) => tap.requestBody(c) : undefined, this.ctx.timeouts.clientBody) : null;
     const attempt = new Attempt(this, index, upstream, path, body);
     if (tap.active) attempt.pendingForward = { method: head.method, path, headers };
     this.current = attempt;
@@ -493,6 +493,14 @@ export class HttpExchange {
       this.finish(err);
       return;
     }
+    if (err instanceof EngineError && err.code === 'CLIENT_BODY_TIMEOUT') {
+      // The upstream attempt is already aborted (undici destroyed it with the body).
+      if (this.responseStarted) {
+        this.destroyResponse();
+        this.finish(err);
+      } else this.failWithPage({ status: 408, code: err.code, message: err.message }, true);
+      return;
+    }
     const failure = classifyUpstreamError(err, attempt.upstream.target, {
       headersTimeoutMs: this.ctx.timeouts.upstreamHeaders,
       bodyTimeoutMs: this.ctx.timeouts.upstreamBody,
@@ -541,9 +549,11 @@ export class HttpExchange {
     return last;
   }
 
-  private failWithPage(error: ErrorInfo): void {
+  private failWithPage(error: ErrorInfo, close = false): void {
     if (this.done) return;
-    const page = renderErrorPage(error, { json: wantsJson(this.ctx.head) });
+    let page = renderErrorPage(error, { json: wantsJson(this.ctx.head) });
+    // The rest of an unread request body cannot be skipped safely: close the HTTP/1 connection.
+    if (close && !isHttp2Response(this.res)) page = { ...page, headers: [...page.headers, ['Connection', 'close']] };
     if (!sendPage(this.res, page, this.ctx.tap)) this.destroyResponse();
     this.finish(error);
   }

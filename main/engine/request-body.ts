@@ -14,10 +14,13 @@ export class BodySource extends Readable {
   bytes = 0;
   private attached = false;
   private ended = false;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly source: Readable,
     private readonly onChunk?: (chunk: Buffer) => void,
+    /** Longest silence allowed from the client while undici waits for body bytes (0: none). */
+    private readonly idleMs = 0,
   ) {
     super({ highWaterMark: 64 * 1024 });
   }
@@ -41,15 +44,44 @@ export class BodySource extends Readable {
       this.source.on('close', this.onClose);
     }
     this.source.resume();
+    this.armIdle();
   }
+
+  /** Starts (or restarts) the client-body idle timer; runs only while we are waiting on the client. */
+  private armIdle(): void {
+    if (this.idleMs <= 0 || this.ended || this.destroyed) return;
+    if (this.idleTimer) this.idleTimer.refresh();
+    else {
+      this.idleTimer = setTimeout(this.onIdle, this.idleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  private disarmIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private readonly onIdle = (): void => {
+    this.idleTimer = undefined;
+    this.destroy(
+      new EngineError('CLIENT_BODY_TIMEOUT', `the client sent no body bytes for ${this.idleMs} ms — raise timeouts.clientBody for slow uploads`, 408),
+    );
+  };
 
   private readonly onData = (chunk: Buffer): void => {
     this.bytes += chunk.length;
     this.onChunk?.(chunk);
-    if (!this.push(chunk)) this.source.pause();
+    if (this.push(chunk)) this.armIdle();
+    else {
+      // Backpressure from the upstream: waiting is not the client's fault.
+      this.disarmIdle();
+      this.source.pause();
+    }
   };
 
   private readonly onEnd = (): void => {
+    this.disarmIdle();
     this.ended = true;
     this.push(null);
   };
@@ -73,6 +105,7 @@ export class BodySource extends Readable {
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.disarmIdle();
     this.detach();
     callback(err);
   }

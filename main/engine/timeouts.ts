@@ -15,5 +15,6 @@ export function resolveTimeouts(config: TimeoutsConfig | undefined): Timeouts {
     upstreamConnect: pick('upstreamConnect'),
     upstreamHeaders: pick('upstreamHeaders'),
     upstreamBody: pick('upstreamBody'),
+    clientBody: pick('clientBody'),
   });
 }

@@ -27,7 +27,7 @@ const CONFIG_FIELDS = {
   trustedProxies: true, suffixes: true, timeouts: true, recording: true,
 } as const satisfies Record<keyof GatehouseConfig, true>;
 const TIMEOUT_FIELDS = {
-  requestHeaders: true, keepAlive: true, upstreamConnect: true, upstreamHeaders: true, upstreamBody: true,
+  requestHeaders: true, keepAlive: true, upstreamConnect: true, upstreamHeaders: true, upstreamBody: true, clientBody: true,
 } as const satisfies Record<keyof TimeoutsConfig, true>;
 const RECORDING_FIELDS = { enabled: true, maxExchanges: true, maxTotalBytes: true, bodyCap: true } as const satisfies Record<keyof RecordingConfig, true>;
 const TARGET_FIELDS = { url: true, weight: true } as const satisfies Record<keyof TargetObject, true>;

@@ -220,6 +220,21 @@ export class Engine {
     for (const server of this.servers) this.applyServerTimeouts(server, next.timeouts);
   }
 
+  /**
+   * Opens the recorder's guarded tap for an exchange the engine does not forward itself
+   * (HTTP/2 extended-CONNECT WebSockets in main/tls). A no-op tap when nothing records or
+   * the route has `record: false`; call finish() exactly once.
+   */
+  beginExchange(start: ExchangeStart, route?: { record?: boolean }): Tap {
+    if (!this.observer || route?.record === false) return NOOP_TAP;
+    return openTap(this.observer, start, this.logger);
+  }
+
+  /** How many payload bytes of each WebSocket message the recorder keeps (recording.bodyCap). */
+  get wsCaptureBytes(): number {
+    return this.snapshot.wsCaptureBytes;
+  }
+
   setObserver(observer: ExchangeObserver | undefined): void {
     this.observer = observer;
   }

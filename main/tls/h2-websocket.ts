@@ -11,7 +11,8 @@ import { forwardResponseHeaders } from '../engine/forwarded-headers';
 import { flatFromPairs, pairsFromFlat } from '../engine/incoming-request';
 import type { Logger } from '../engine/logger';
 import { shouldVerifyTls } from '../engine/route-table';
-import { NOOP_TAP } from '../engine/safe-tap';
+import { NOOP_TAP, type Tap } from '../engine/safe-tap';
+import { WsFrameTap } from '../engine/ws-frame-tap';
 import type { Target } from '../engine/target';
 import type { Timeouts } from '../engine/timeouts';
 import { classifyUpstreamError } from '../engine/upstream-errors';
@@ -25,7 +26,8 @@ import { classifyUpstreamError } from '../engine/upstream-errors';
  * answer is relayed as a normal response.
  */
 
-export type H2WebSocketEngine = Pick<Engine, 'resolve' | 'upstreamHeaders' | 'trackUpgrade'>;
+export type H2WebSocketEngine = Pick<Engine, 'resolve' | 'upstreamHeaders' | 'trackUpgrade'> &
+  Partial<Pick<Engine, 'beginExchange' | 'wsCaptureBytes'>>;
 
 export interface H2WebSocketDeps {
   engine: H2WebSocketEngine;
@@ -36,9 +38,10 @@ export interface H2WebSocketDeps {
 /** How long a tunnel whose upstream closed waits for the client to end its side before being reset. */
 const HALF_CLOSE_GRACE_MS = 2_000;
 
-function fail(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse, error: ErrorInfo): void {
+function fail(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse, error: ErrorInfo, tap: Tap = NOOP_TAP): void {
   const json = /application\/json/i.test(String(req.headers.accept ?? ''));
-  if (!sendPage(res, renderErrorPage(error, { json }), NOOP_TAP)) req.stream.close(http2.constants.NGHTTP2_CANCEL);
+  if (!sendPage(res, renderErrorPage(error, { json }), tap)) req.stream.close(http2.constants.NGHTTP2_CANCEL);
+  tap.finish(error);
 }
 
 /** Raw pairs → an http2 header object (repeated names become arrays); hop-by-hop already removed. */
@@ -104,6 +107,22 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
   }
   const { route, target, upstreamPath } = resolved;
   const received = pairsFromFlat(req.rawHeaders);
+  const tap: Tap = (deps.engine.beginExchange?.bind(deps.engine) ?? (() => NOOP_TAP))(
+    {
+      startedAt: Date.now(),
+      clientAddress,
+      clientPort: req.socket?.remotePort ?? 0,
+      httpVersion: '2',
+      scheme: 'https',
+      method: 'CONNECT',
+      host,
+      url: path,
+      requestHeaders: received,
+      routeId: route.id,
+      websocket: true,
+    },
+    route,
+  );
   const forwarded = deps.engine.upstreamHeaders(received, {
     host,
     clientAddress,
@@ -114,7 +133,7 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
     upgrade: 'websocket',
   });
   if (!forwarded) {
-    fail(req, res, { status: 508, code: 'LOOP_DETECTED', message: `the request came back through Gatehouse: route ${route.id} → ${target.display} leads to Gatehouse again` });
+    fail(req, res, { status: 508, code: 'LOOP_DETECTED', message: `the request came back through Gatehouse: route ${route.id} → ${target.display} leads to Gatehouse again` }, tap);
     return;
   }
   // HTTP/1.1 needs a handshake key that HTTP/2 does not have.
@@ -122,6 +141,8 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
   headers.push(['Sec-WebSocket-Key', crypto.randomBytes(16).toString('base64')]);
   if (!headers.some(([n]) => n.toLowerCase() === 'sec-websocket-version')) headers.push(['Sec-WebSocket-Version', '13']);
 
+  tap.target(target.url);
+  tap.forwarded('GET', upstreamPath, headers);
   const timeouts = deps.timeouts();
   const upstream = openUpstream(target, shouldVerifyTls(route, target), upstreamPath, headers);
   let timer: NodeJS.Timeout | undefined = setTimeout(
@@ -138,12 +159,14 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
     settled = true;
     clearTimer();
     upstream.destroy();
+    tap.finish({ code: 'CLIENT_ABORTED', message: 'the client closed the stream before the upstream answered' });
   };
   stream.once('close', onClientGone);
 
   upstream.on('socket', (socket: net.Socket) => {
     socket.once(target.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
       clearTimer();
+      tap.upstreamConnected(false);
       timer = setTimeout(
         () => upstream.destroy(Object.assign(new Error('headers timeout'), { code: 'UND_ERR_HEADERS_TIMEOUT' })),
         timeouts.upstreamHeaders,
@@ -159,7 +182,7 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
     settled = true;
     clearTimer();
     stream.off('close', onClientGone);
-    tunnel(stream, upRes, upSocket, upHead, route.id, deps);
+    tunnel(stream, upRes, upSocket, upHead, route.id, deps, tap);
   });
 
   upstream.on('response', (upRes: http.IncomingMessage) => {
@@ -171,14 +194,23 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
     clearTimer();
     stream.off('close', onClientGone);
     // The upstream refused the upgrade (404, 403, 426…): relay its answer as it is.
+    const status = upRes.statusCode ?? 502;
+    const upHeaders = pairsFromFlat(upRes.rawHeaders);
+    tap.upstreamResponse(status, upHeaders);
     try {
-      stream.respond(h2Headers(upRes.statusCode ?? 502, forwardResponseHeaders(pairsFromFlat(upRes.rawHeaders))));
-    } catch {
+      stream.respond(h2Headers(status, forwardResponseHeaders(upHeaders)));
+    } catch (err) {
       upRes.destroy();
+      tap.finish({ code: 'UPSTREAM_BAD_RESPONSE', message: (err as Error).message });
       return;
     }
+    tap.clientResponse(status, sentHeaderPairs(stream));
+    if (tap.active) upRes.on('data', (d: Buffer) => tap.responseBody(d));
     upRes.pipe(stream);
-    stream.once('close', () => upRes.destroy());
+    stream.once('close', () => {
+      upRes.destroy();
+      tap.finish();
+    });
   });
 
   upstream.on('error', (err: Error) => {
@@ -190,7 +222,7 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
       connectTimeoutMs: timeouts.upstreamConnect,
       headersTimeoutMs: timeouts.upstreamHeaders,
     });
-    fail(req, res, failure);
+    fail(req, res, failure, tap);
   });
   upstream.end();
 }
@@ -202,18 +234,32 @@ function tunnel(
   upHead: Buffer,
   routeId: string,
   deps: H2WebSocketDeps,
+  tap: Tap,
 ): void {
   upSocket.on('error', () => undefined);
   if (stream.destroyed || stream.closed) {
     upSocket.destroy();
+    tap.finish({ code: 'CLIENT_ABORTED', message: 'the client closed the stream before the upstream answered' });
     return;
   }
+  const upHeaders = pairsFromFlat(upRes.rawHeaders);
+  tap.upstreamResponse(upRes.statusCode ?? 101, upHeaders);
   try {
-    stream.respond(h2Headers(200, forwardResponseHeaders(pairsFromFlat(upRes.rawHeaders)), true));
+    stream.respond(h2Headers(200, forwardResponseHeaders(upHeaders), true));
   } catch (err) {
     deps.logger.warn(`HTTP/2 WebSocket: could not answer the client: ${(err as Error).message}`);
     upSocket.destroy();
+    tap.finish({ code: 'UPSTREAM_BAD_RESPONSE', message: (err as Error).message });
     return;
+  }
+  tap.clientResponse(200, sentHeaderPairs(stream));
+  if (tap.active) {
+    const cap = deps.engine.wsCaptureBytes ?? 64 * 1024;
+    const toUpstream = new WsFrameTap((op, p) => tap.wsMessage('client-to-upstream', op, p), cap);
+    const toClient = new WsFrameTap((op, p) => tap.wsMessage('upstream-to-client', op, p), cap);
+    if (upHead.length > 0) toClient.push(upHead);
+    stream.on('data', (d: Buffer) => toUpstream.push(d));
+    upSocket.on('data', (d: Buffer) => toClient.push(d));
   }
   upSocket.setNoDelay(true);
   upSocket.setTimeout(0);
@@ -234,6 +280,7 @@ function tunnel(
   stream.once('close', () => {
     if (graceTimer) clearTimeout(graceTimer);
     upSocket.destroy();
+    tap.finish();
   });
   // Disabling or removing the route closes the tunnel; the entry unregisters itself on close.
   const tracked = {
@@ -244,4 +291,15 @@ function tunnel(
     once: (event: 'close', listener: () => void) => stream.once(event, listener),
   };
   deps.engine.trackUpgrade(routeId, tracked);
+}
+
+/** The headers an HTTP/2 stream sent, lower case, pseudo-headers excluded (what the recorder shows). */
+function sentHeaderPairs(stream: http2.ServerHttp2Stream): RawHeaders {
+  const out: [string, string][] = [];
+  for (const [name, value] of Object.entries(stream.sentHeaders ?? {})) {
+    if (name.startsWith(':') || value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) out.push([name, String(v)]);
+    else out.push([name, String(value)]);
+  }
+  return out;
 }

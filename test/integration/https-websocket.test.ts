@@ -5,6 +5,8 @@ import WebSocket from 'ws';
 import { header, startWsBackend } from '../support/backends';
 import { startHttpsProxy } from '../support/https-proxy';
 import { clientFrame, parseServerFrames, type Frame } from '../support/ws-frames';
+import { Recorder } from '../../main/recorder/recorder';
+import type { Exchange } from '../../shared/exchange-types';
 
 function lookupLoopback(_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void): void {
   if (opts.all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
@@ -184,4 +186,39 @@ test('HTTP/2 WebSocket: disabling the route closes the tunnel; no route is a 404
   const refused = await openH2WebSocket(proxy.httpsPort, proxy.caPem, 'plain.test', '/', { 'sec-websocket-version': '7' });
   t.after(() => refused.session.destroy());
   assert.equal(refused.response[':status'], 400, 'the upstream rejected version 7 and its answer came through');
+});
+
+test('HTTP/2 WebSocket exchanges are recorded with their messages, like HTTP/1.1 upgrades', async (t) => {
+  const backend = await startWsBackend();
+  t.after(() => backend.close());
+  const proxy = await startHttpsProxy({ routes: [{ host: 'ws.test', target: backend.url }] });
+  t.after(() => proxy.close());
+  const recorder = new Recorder({ batchMs: 10 });
+  t.after(() => recorder.close());
+  proxy.engine.setObserver(recorder);
+
+  const tunnel = await openH2WebSocket(proxy.httpsPort, proxy.caPem, `ws.test:${proxy.httpsPort}`, '/h2-recorded', {});
+  t.after(() => tunnel.session.destroy());
+  assert.equal(tunnel.response[':status'], 200);
+  assert.equal(String((await tunnel.nextFrame()).payload), '{"type":"connected"}');
+  tunnel.stream.write(clientFrame('recorded over h2'));
+  assert.equal(String((await tunnel.nextFrame()).payload), 'recorded over h2');
+  tunnel.stream.write(clientFrame(Buffer.from([0x03, 0xe8]), 8));
+  assert.equal((await tunnel.nextFrame()).opcode, 8);
+  tunnel.stream.end();
+  await tunnel.closed;
+
+  let x: Exchange | undefined;
+  for (let i = 0; i < 200 && !x; i++) {
+    x = recorder.all().find((e) => e.websocket && e.url === '/h2-recorded' && e.state !== 'pending');
+    if (!x) await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.ok(x, 'the h2 WebSocket exchange is listed and finished');
+  assert.equal(x.httpVersion, '2');
+  assert.equal(x.status, 200);
+  assert.equal(x.routeId, 'ws.test');
+  const view = x.wsMessages!.map((m) => `${m.direction}:${m.opcode}:${Buffer.from(m.data, 'base64').toString()}`);
+  assert.ok(view.includes('upstream-to-client:1:{"type":"connected"}'), view.join('\n'));
+  assert.ok(view.includes('client-to-upstream:1:recorded over h2'), view.join('\n'));
+  assert.ok(view.includes('upstream-to-client:1:recorded over h2'), view.join('\n'));
 });

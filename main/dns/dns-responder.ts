@@ -58,7 +58,23 @@ export class DnsResponder {
     readonly port: number,
   ) {}
 
+  /**
+   * With port 0, UDP picks a free ephemeral port and TCP must then take the same
+   * number, which some unrelated TCP socket may already hold: try a few fresh
+   * ports before giving up. A port the user chose is tried once.
+   */
   static async start(opts: DnsResponderOptions): Promise<DnsResponder> {
+    const attempts = opts.port === 0 && opts.tcp !== false ? 8 : 1;
+    for (let i = 1; ; i++) {
+      try {
+        return await DnsResponder.startOnce(opts);
+      } catch (err) {
+        if (i >= attempts || (err as DnsError).code !== 'DNS_PORT_IN_USE') throw err;
+      }
+    }
+  }
+
+  private static async startOnce(opts: DnsResponderOptions): Promise<DnsResponder> {
     const host = opts.host ?? '127.0.0.1';
     const logger = opts.logger ?? silentLogger;
     const answer = (query: Uint8Array) => answerQuery(query, { suffixes: opts.suffixes() });

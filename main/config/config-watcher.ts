@@ -52,6 +52,8 @@ export async function watchConfig(file: string, options: ConfigWatcherOptions): 
   }
 
   let timer: NodeJS.Timeout | undefined;
+  // Bumped by accept(): a read that began before Gatehouse's own write is stale.
+  let accepted = 0;
   let checking = false;
   let again = false;
   let closed = false;
@@ -82,6 +84,7 @@ export async function watchConfig(file: string, options: ConfigWatcherOptions): 
   };
 
   const checkOnce = async (): Promise<void> => {
+    const acceptedBefore = accepted;
     let text: string;
     try {
       text = await fs.promises.readFile(target, 'utf8');
@@ -92,6 +95,12 @@ export async function watchConfig(file: string, options: ConfigWatcherOptions): 
         const code = (err as NodeJS.ErrnoException).code;
         report({ type: 'missing', reason: code === 'ENOENT' ? `${target} was deleted` : `${target} cannot be read: ${(err as Error).message}` });
       }
+      return;
+    }
+    if (accepted !== acceptedBefore) {
+      // Gatehouse wrote and applied the file while this read was under way: what was
+      // read may be older than what is running now. Look again rather than go back.
+      again = true;
       return;
     }
     if (text === lastText) return;
@@ -135,6 +144,7 @@ export async function watchConfig(file: string, options: ConfigWatcherOptions): 
   return {
     file: target,
     accept(text: string) {
+      accepted++;
       const parsed = parseConfigText(text, target);
       if (!parsed.ok) return;
       lastText = text;

@@ -3,24 +3,15 @@
  * API handlers (implemented once) and the loopback HTTP + WebSocket server.
  * The Electron shell reuses `handlers` and `events` over IPC.
  */
-import type { ApiHandlers, InstanceInfo } from '../../shared/api-contract';
-import type { GatehouseConfig } from '../../shared/config';
-import type { Recorder } from '../recorder/recorder';
-import { createApiHandlers, type CaPort, type ConfigPort, type EngineRouteStatus } from './api-handlers';
+import type { ApiHandlers } from '../../shared/api-contract';
+import { createApiHandlers, type ControlDeps } from './api-handlers';
 import { ControlServer } from './control-server';
 import { EventHub } from './event-hub';
-import type { ProxyEndpoints } from './replayer';
 
-export interface ControlSurfaceOptions {
-  recorder: Recorder;
+/** The handlers' dependencies (emit is the surface's own event hub), plus the server's. */
+export interface ControlSurfaceOptions
+  extends Pick<ControlDeps, 'recorder' | 'config' | 'currentConfig' | 'routeStatus' | 'purgeCache' | 'endpoints' | 'info' | 'ca'> {
   events?: EventHub;
-  config: ConfigPort;
-  currentConfig: () => GatehouseConfig;
-  routeStatus?: () => EngineRouteStatus[];
-  purgeCache?: (routeId?: string) => number;
-  endpoints: () => ProxyEndpoints;
-  info: () => InstanceInfo;
-  ca?: () => CaPort | undefined;
   /** Control server port (default: any free port). */
   port?: number;
   staticDir?: string;

@@ -11,7 +11,7 @@ import type { CodedError, RawHeaders } from '../../shared/http-types';
 import type { RecordingConfig, RouteConfig } from '../../shared/config';
 import { DEFAULT_RECORDING, routeId as routeIdOf } from '../../shared/config';
 import type { RecordingState } from '../../shared/api-contract';
-import type { Exchange, ExchangeFilter, ExchangeSource, ListOrder, WsDirection } from '../../shared/exchange-types';
+import type { Exchange, ExchangeFilter, ExchangeSource, ExchangeSummary, ListOrder, WsDirection } from '../../shared/exchange-types';
 import { base64ToBytes } from '../../shared/base64';
 import type { ImportedExchange } from '../../shared/har-import';
 import type { ExchangeObserver, ExchangeStart, ExchangeTap } from '../engine/exchange-observer';
@@ -161,6 +161,15 @@ export class Recorder implements ExchangeObserver {
   /** Every held exchange, oldest first. */
   all(): Exchange[] {
     return this.store.all().map((r) => r.toExchange());
+  }
+
+  /** Summaries of every held exchange, or of the newest `limit`, oldest first (exchanges.snapshot). */
+  summaries(limit?: number): ExchangeSummary[] {
+    const all = this.store.all();
+    const from = limit !== undefined && limit < all.length ? all.length - Math.max(0, limit) : 0;
+    const out: ExchangeSummary[] = new Array(all.length - from);
+    for (let i = from; i < all.length; i++) out[i - from] = all[i]!.summary();
+    return out;
   }
 
   // ------------------------------------------------------------ recording

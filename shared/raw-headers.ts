@@ -60,3 +60,40 @@ export function isTextualMediaType(type: string | undefined): boolean {
 export function isJsonMediaType(type: string | undefined): boolean {
   return !!type && (type === 'application/json' || type.endsWith('+json') || type === 'text/json');
 }
+
+/**
+ * Splits a serialised HTTP/1 head (a start line, then "Name: value" lines, CRLF
+ * separated) into raw pairs, in order. Lines without a colon are skipped.
+ */
+export function parseHeadBlock(block: string): RawHeaders {
+  const out: RawHeaders = [];
+  let start = block.indexOf('\r\n');
+  if (start < 0) return out;
+  start += 2;
+  while (start < block.length) {
+    let end = block.indexOf('\r\n', start);
+    if (end < 0) end = block.length;
+    const colon = block.indexOf(':', start);
+    if (colon > start && colon < end) out.push([block.slice(start, colon), block.slice(colon + 1, end).trim()]);
+    start = end + 2;
+  }
+  return out;
+}
+
+/** The first value of a header in a serialised head (case-insensitive name), without parsing the rest. */
+export function headBlockValue(block: string, name: string): string | undefined {
+  const want = name.toLowerCase();
+  let start = block.indexOf('\r\n');
+  if (start < 0) return undefined;
+  start += 2;
+  while (start < block.length) {
+    let end = block.indexOf('\r\n', start);
+    if (end < 0) end = block.length;
+    const colon = start + want.length;
+    if (colon < end && block.charCodeAt(colon) === 58 /* : */ && block.slice(start, colon).toLowerCase() === want) {
+      return block.slice(colon + 1, end).trim();
+    }
+    start = end + 2;
+  }
+  return undefined;
+}

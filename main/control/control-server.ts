@@ -110,7 +110,12 @@ export class ControlServer {
       server.listen({ host: '127.0.0.1', port }, () => {
         server.removeListener('error', reject);
         this.boundPort = (server.address() as net.AddressInfo).port;
-        this.unsubscribe = this.options.events.subscribe((message) => this.broadcast(JSON.stringify(message)));
+        this.unsubscribe = this.options.events.subscribe(
+          (message) => {
+            if (this.wss.clients.size > 0) this.broadcast(JSON.stringify(message));
+          },
+          () => this.wss.clients.size > 0,
+        );
         resolve();
       });
     });

@@ -26,7 +26,7 @@ export interface ControlSurface {
 
 export async function startControlSurface(options: ControlSurfaceOptions): Promise<ControlSurface> {
   const events = options.events ?? new EventHub();
-  options.recorder.setEmitter(events.emit);
+  options.recorder.setEmitter(events.emit, () => events.hasAudience);
   const handlers = createApiHandlers({
     recorder: options.recorder,
     config: options.config,

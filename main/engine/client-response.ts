@@ -3,6 +3,7 @@ import type * as http2 from 'node:http2';
 import type * as stream from 'node:stream';
 import type { RawHeaders } from '../../shared/http-types';
 import type { RenderedPage } from './error-pages';
+import type { TapHeaders } from './exchange-observer';
 import { flatFromPairs } from './incoming-request';
 import type { Tap } from './safe-tap';
 
@@ -24,28 +25,14 @@ export function writeHead(res: AnyResponse, status: number, statusText: string |
   }
 }
 
-/** Splits a serialised head ("NAME: value" lines after a start line) into raw pairs, in order. */
-export function parseHeadBlock(block: string): RawHeaders {
-  const out: [string, string][] = [];
-  const lines = block.split('\r\n');
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    out.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
-  }
-  return out;
-}
-
 /**
  * The response head exactly as it went (or goes) on the wire to the client, after writeHead:
  * for HTTP/1 Node's serialised head (with the Date, Connection, Keep-Alive and
- * Transfer-Encoding it adds); for HTTP/2 the headers the stream sent, lower case, without
- * pseudo-headers. Falls back to what the engine passed when Node exposes nothing.
- * Only call when a recorder listens (it parses).
+ * Transfer-Encoding it adds), as that string; for HTTP/2 the headers the stream sent,
+ * lower case, without pseudo-headers. Falls back to what the engine passed when Node
+ * exposes nothing. Only call when a recorder listens.
  */
-export function headersOnWire(res: AnyResponse, passed: RawHeaders): RawHeaders {
+export function headersOnWire(res: AnyResponse, passed: RawHeaders): TapHeaders {
   if (isHttp2Response(res)) {
     const sent = res.stream.sentHeaders as Record<string, string | string[] | number | undefined> | undefined;
     if (!sent) return passed;
@@ -58,7 +45,7 @@ export function headersOnWire(res: AnyResponse, passed: RawHeaders): RawHeaders 
     return out;
   }
   const head = (res as unknown as { _header?: unknown })._header;
-  return typeof head === 'string' ? parseHeadBlock(head) : passed;
+  return typeof head === 'string' ? head : passed;
 }
 
 /** Sends one of the proxy's own pages (error, redirect) unless a response was already started. */

@@ -28,17 +28,26 @@ export interface ExchangeStart {
 
 export type WsDirection = 'client-to-upstream' | 'upstream-to-client';
 
+/**
+ * A header set as the forward path has it: raw pairs, or a serialised HTTP/1 head
+ * exactly as written on the wire (a start line, then "Name: value" lines, CRLF
+ * separated; see parseHeadBlock). The recorder keeps a serialised head as one
+ * string and parses it only when someone reads the exchange: recording stays
+ * off the critical path and holds one string instead of an array per header.
+ */
+export type TapHeaders = RawHeaders | string;
+
 export interface ExchangeTap {
   /** Upstream chosen for this attempt (may be called again on failover). */
   target(url: string): void;
   /** Headers exactly as forwarded upstream (after hop-by-hop removal and X-Forwarded-*). */
-  forwarded(method: string, path: string, headers: RawHeaders): void;
+  forwarded(method: string, path: string, headers: TapHeaders): void;
   /** Connection to the upstream ready; reused=true when taken from the keep-alive pool. */
   upstreamConnected(reused: boolean): void;
   /** Response head as received from the upstream. */
   upstreamResponse(status: number, headers: RawHeaders): void;
   /** Response head as sent to the client (the proxy's own error pages included). */
-  clientResponse(status: number, headers: RawHeaders): void;
+  clientResponse(status: number, headers: TapHeaders): void;
   requestBody(chunk: Uint8Array): void;
   responseBody(chunk: Uint8Array): void;
   wsMessage(direction: WsDirection, opcode: number, payload: Uint8Array): void;

@@ -20,7 +20,7 @@ import type { Target } from './target';
 import type { Timeouts } from './timeouts';
 import { classifyUpstreamError, type ProxyFailure } from './upstream-errors';
 import type { Upstream } from './upstream-pools';
-import { claimNextUpstreamSocket, wireRequestHeaders, type WireRequest } from './upstream-socket-events';
+import { claimNextUpstreamSocket, wireRequestHead, type WireRequest } from './upstream-socket-events';
 
 /** A route with its upstreams and balancer, as one snapshot of the config holds it. */
 export interface RouteRuntime {
@@ -122,7 +122,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (tap.active) {
       // The wire-exact set replaces the engine's own, which is reported only if nothing was written.
       this.pendingForward = undefined;
-      tap.forwarded(head.method, this.upstreamPath, wireRequestHeaders(wire));
+      tap.forwarded(head.method, this.upstreamPath, wireRequestHead(wire));
     }
     tap.upstreamConnected(reused);
   }

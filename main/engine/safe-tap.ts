@@ -1,5 +1,5 @@
-import type { CodedError } from '../../shared/http-types';
-import type { ExchangeObserver, ExchangeStart, ExchangeTap } from './exchange-observer';
+import type { CodedError, RawHeaders } from '../../shared/http-types';
+import type { ExchangeObserver, ExchangeStart, ExchangeTap, TapHeaders, WsDirection } from './exchange-observer';
 import type { Logger } from './logger';
 
 /** A tap that does nothing: what the forward path uses when nothing records. */
@@ -34,49 +34,93 @@ class GuardedTap implements Tap {
     private readonly logger: Logger,
   ) {}
 
-  private guard(fn: () => void): void {
-    if (this.done) return;
-    try {
-      fn();
-    } catch (err) {
-      if (!this.complained) {
-        this.complained = true;
-        this.logger.warn(`recorder hook failed (ignored): ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+  // Each hook is its own try/catch rather than a guard(() => …) helper: no closure per call on the hot path.
+  private complain(err: unknown): void {
+    if (this.complained) return;
+    this.complained = true;
+    this.logger.warn(`recorder hook failed (ignored): ${err instanceof Error ? err.message : String(err)}`);
   }
 
   target(url: string): void {
-    this.guard(() => this.inner.target(url));
+    if (this.done) return;
+    try {
+      this.inner.target(url);
+    } catch (err) {
+      this.complain(err);
+    }
   }
-  forwarded(...args: Parameters<ExchangeTap['forwarded']>): void {
-    this.guard(() => this.inner.forwarded(...args));
+  forwarded(method: string, path: string, headers: TapHeaders): void {
+    if (this.done) return;
+    try {
+      this.inner.forwarded(method, path, headers);
+    } catch (err) {
+      this.complain(err);
+    }
   }
   upstreamConnected(reused: boolean): void {
-    this.guard(() => this.inner.upstreamConnected(reused));
+    if (this.done) return;
+    try {
+      this.inner.upstreamConnected(reused);
+    } catch (err) {
+      this.complain(err);
+    }
   }
-  upstreamResponse(...args: Parameters<ExchangeTap['upstreamResponse']>): void {
-    this.guard(() => this.inner.upstreamResponse(...args));
+  upstreamResponse(status: number, headers: RawHeaders): void {
+    if (this.done) return;
+    try {
+      this.inner.upstreamResponse(status, headers);
+    } catch (err) {
+      this.complain(err);
+    }
   }
-  clientResponse(...args: Parameters<ExchangeTap['clientResponse']>): void {
-    this.guard(() => this.inner.clientResponse(...args));
+  clientResponse(status: number, headers: TapHeaders): void {
+    if (this.done) return;
+    try {
+      this.inner.clientResponse(status, headers);
+    } catch (err) {
+      this.complain(err);
+    }
   }
   requestBody(chunk: Uint8Array): void {
-    this.guard(() => this.inner.requestBody(chunk));
+    if (this.done) return;
+    try {
+      this.inner.requestBody(chunk);
+    } catch (err) {
+      this.complain(err);
+    }
   }
   responseBody(chunk: Uint8Array): void {
-    this.guard(() => this.inner.responseBody(chunk));
+    if (this.done) return;
+    try {
+      this.inner.responseBody(chunk);
+    } catch (err) {
+      this.complain(err);
+    }
   }
-  wsMessage(...args: Parameters<ExchangeTap['wsMessage']>): void {
-    this.guard(() => this.inner.wsMessage(...args));
+  wsMessage(direction: WsDirection, opcode: number, payload: Uint8Array): void {
+    if (this.done) return;
+    try {
+      this.inner.wsMessage(direction, opcode, payload);
+    } catch (err) {
+      this.complain(err);
+    }
   }
   note(text: string): void {
-    const inner = this.inner;
-    if (inner.note) this.guard(() => inner.note!(text));
+    if (this.done || !this.inner.note) return;
+    try {
+      this.inner.note(text);
+    } catch (err) {
+      this.complain(err);
+    }
   }
   finish(error?: CodedError): void {
-    this.guard(() => this.inner.finish(error && { code: error.code, message: error.message }));
+    if (this.done) return;
     this.done = true;
+    try {
+      this.inner.finish(error && { code: error.code, message: error.message });
+    } catch (err) {
+      this.complain(err);
+    }
   }
 }
 

@@ -1,6 +1,4 @@
 import * as diagnostics from 'node:diagnostics_channel';
-import type { RawHeaders } from '../../shared/http-types';
-import { parseHeadBlock } from './client-response';
 
 /**
  * Tells a forwarded request whether undici wrote it on a fresh or a reused
@@ -57,24 +55,21 @@ export function claimNextUpstreamSocket(c: SocketClaimant): void {
 const EXPECTS_PAYLOAD = new Set(['PUT', 'POST', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH']);
 
 /**
- * The request head exactly as undici writes it, as raw pairs in order: the sendHeaders
- * block (lower-case host and connection first, then ours) plus the framing header undici
- * appends when it writes the body (content-length, or transfer-encoding: chunked for a
- * body of unknown length; a streamed body that turns out empty is announced when it ends,
- * which this cannot foresee). Parse only when a recorder listens.
+ * The request head exactly as undici writes it, as one serialised head: the sendHeaders
+ * block (request line, lower-case host and connection first, then ours) plus the framing
+ * header undici appends when it writes the body (content-length, or transfer-encoding:
+ * chunked for a body of unknown length; a streamed body that turns out empty is announced
+ * when it ends, which this cannot foresee). No parsing here: the recorder parses on read.
  */
-export function wireRequestHeaders(wire: WireRequest): RawHeaders {
-  const out = parseHeadBlock(wire.headers) as [string, string][];
+export function wireRequestHead(wire: WireRequest): string {
   const { method = 'GET', body, contentLength = null } = wire.request;
   const expectsPayload = EXPECTS_PAYLOAD.has(method);
   let length: number | null = body == null ? 0 : streamLength(body);
   if (length === null) length = contentLength;
   if (length === 0 && !expectsPayload) length = null;
-  if (body == null || length === 0) {
-    if (length === 0) out.push(['content-length', '0']);
-  } else if (length === null) out.push(['transfer-encoding', 'chunked']);
-  else out.push(['content-length', String(length)]);
-  return out;
+  if (body == null || length === 0) return length === 0 ? `${wire.headers}content-length: 0\r\n` : wire.headers;
+  if (length === null) return `${wire.headers}transfer-encoding: chunked\r\n`;
+  return `${wire.headers}content-length: ${length}\r\n`;
 }
 
 function streamLength(body: unknown): number | null {

@@ -10,7 +10,8 @@ export class BodyTap {
    * from size vs captured (a decoded HAR body is shorter than its wire size).
    */
   knownTruncated: boolean | undefined;
-  private chunks: Uint8Array[] = [];
+  /** Nothing, one copied chunk (the common case), or several. */
+  private chunks: Uint8Array | Uint8Array[] | undefined;
   private kept = 0;
 
   constructor(private readonly cap: number) {}
@@ -21,9 +22,13 @@ export class BodyTap {
     const room = this.cap - this.kept;
     if (room <= 0 || chunk.length === 0) return 0;
     const n = Math.min(room, chunk.length);
+    // Its own buffer, never a slice of Node's shared pool: a held slice would pin a whole pool slab.
     const copy = new Uint8Array(n);
     copy.set(n === chunk.length ? chunk : chunk.subarray(0, n));
-    this.chunks.push(copy);
+    const held = this.chunks;
+    if (held === undefined) this.chunks = copy;
+    else if (Array.isArray(held)) held.push(copy);
+    else this.chunks = [held, copy];
     this.kept += n;
     return n;
   }
@@ -38,17 +43,17 @@ export class BodyTap {
 
   /** The captured prefix as one array (chunks are merged once, on first read). */
   bytes(): Uint8Array {
-    if (this.chunks.length === 0) return new Uint8Array(0);
-    if (this.chunks.length > 1) {
-      const all = new Uint8Array(this.kept);
-      let o = 0;
-      for (const c of this.chunks) {
-        all.set(c, o);
-        o += c.length;
-      }
-      this.chunks = [all];
+    const held = this.chunks;
+    if (held === undefined) return new Uint8Array(0);
+    if (!Array.isArray(held)) return held;
+    const all = new Uint8Array(this.kept);
+    let o = 0;
+    for (const c of held) {
+      all.set(c, o);
+      o += c.length;
     }
-    return this.chunks[0]!;
+    this.chunks = all;
+    return all;
   }
 
   /** A tap pre-filled with known bytes (imports). */

@@ -1,7 +1,12 @@
 /**
  * Turns per-exchange changes into a few batched events: at most one
  * exchange.started, exchange.updated, exchange.finished and exchange.removed
- * per flush interval, each carrying an array with the latest state per id.
+ * per flush interval, each carrying an array with the latest state per exchange.
+ *
+ * Bookkeeping is a few bits on each record and one array of the records touched
+ * since the last flush: no maps keyed by id on the hot path. While nobody listens
+ * (the emitter getter returns undefined) nothing is tracked at all; a listener that
+ * arrives later lists what it missed.
  */
 import type { ApiEvent, GatehouseEvents } from '../../shared/api-contract';
 import type { ExchangeSummary } from '../../shared/exchange-types';
@@ -9,10 +14,15 @@ import type { RecordedExchange } from './recorded-exchange';
 
 export type EmitEvent = <E extends ApiEvent>(event: E, payload: GatehouseEvents[E]) => void;
 
+/** Bits of RecordedExchange.eventFlags. */
+const QUEUED = 1;
+const STARTED = 2;
+const UPDATED = 4;
+const FINISHED = 8;
+
 export class EventBatcher {
-  private started = new Map<string, RecordedExchange>();
-  private updated = new Map<string, RecordedExchange>();
-  private finished = new Map<string, RecordedExchange>();
+  /** Records with pending changes (QUEUED set), in the order they were first touched. */
+  private dirty: RecordedExchange[] = [];
   private removed: string[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -21,42 +31,49 @@ export class EventBatcher {
     private readonly intervalMs: number,
   ) {}
 
-  start(r: RecordedExchange): void {
-    this.started.set(r.id, r);
+  private mark(r: RecordedExchange, flag: number): void {
+    if ((r.eventFlags & QUEUED) === 0) {
+      r.eventFlags = QUEUED;
+      this.dirty.push(r);
+    }
+    r.eventFlags |= flag;
     this.schedule();
+  }
+
+  start(r: RecordedExchange): void {
+    if (this.emit() === undefined) return;
+    this.mark(r, STARTED);
   }
 
   update(r: RecordedExchange): void {
-    if (this.started.has(r.id)) return;
-    this.updated.set(r.id, r);
-    this.schedule();
+    // A start not yet announced will carry the latest state anyway.
+    if ((r.eventFlags & STARTED) !== 0 || this.emit() === undefined) return;
+    this.mark(r, UPDATED);
   }
 
   finish(r: RecordedExchange): void {
-    this.updated.delete(r.id);
-    this.finished.set(r.id, r);
-    this.schedule();
+    if (this.emit() === undefined) return;
+    r.eventFlags &= ~UPDATED;
+    this.mark(r, FINISHED);
   }
 
-  remove(records: readonly RecordedExchange[]): void {
-    for (const r of records) {
-      // Never announced: forget it silently.
-      if (this.started.delete(r.id)) {
-        this.finished.delete(r.id);
-        continue;
-      }
-      this.updated.delete(r.id);
-      this.finished.delete(r.id);
-      this.removed.push(r.id);
+  remove(r: RecordedExchange): void {
+    const flags = r.eventFlags;
+    // Never announced: forget it silently (it stays in `dirty` with no change bits).
+    if ((flags & STARTED) !== 0) {
+      r.eventFlags = QUEUED;
+      return;
     }
-    if (this.removed.length > 0) this.schedule();
+    if ((flags & QUEUED) !== 0) r.eventFlags = QUEUED;
+    if (this.emit() === undefined) return;
+    this.removed.push(r.id);
+    this.schedule();
   }
 
   /** Everything pending is dropped and one "all removed" event goes out. */
   clearAll(): void {
-    this.started.clear();
-    this.updated.clear();
-    this.finished.clear();
+    for (const r of this.dirty) r.eventFlags = 0;
+    this.dirty = [];
     this.removed = [];
     this.emit()?.('exchange.removed', { ids: [], all: true });
   }
@@ -70,19 +87,25 @@ export class EventBatcher {
   flush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    const emit = this.emit();
-    const summaries = (m: Map<string, RecordedExchange>): ExchangeSummary[] => [...m.values()].map((r) => r.summary());
-    const started = summaries(this.started);
-    const updated = summaries(this.updated);
-    // An exchange that started and finished within one batch goes out in both lists.
-    const finishedRecords = new Map(this.finished);
-    for (const [id, r] of this.started) if (r.state !== 'pending') finishedRecords.set(id, r);
-    const finished = summaries(finishedRecords);
+    const dirty = this.dirty;
     const removed = this.removed;
-    this.started = new Map();
-    this.updated = new Map();
-    this.finished = new Map();
+    this.dirty = [];
     this.removed = [];
+    const emit = this.emit();
+    const started: ExchangeSummary[] = [];
+    const updated: ExchangeSummary[] = [];
+    const finished: ExchangeSummary[] = [];
+    for (const r of dirty) {
+      const flags = r.eventFlags;
+      r.eventFlags = 0;
+      // Nobody listening: summaries would be built for no one.
+      if (!emit || (flags & (STARTED | UPDATED | FINISHED)) === 0) continue;
+      const s = r.summary();
+      if ((flags & STARTED) !== 0) started.push(s);
+      else if ((flags & UPDATED) !== 0 && (flags & FINISHED) === 0) updated.push(s);
+      // An exchange that started and finished within one batch goes out in both lists.
+      if ((flags & FINISHED) !== 0 || ((flags & STARTED) !== 0 && r.state !== 'pending')) finished.push(s);
+    }
     if (!emit) return;
     if (removed.length > 0) emit('exchange.removed', { ids: removed });
     if (started.length > 0) emit('exchange.started', started);

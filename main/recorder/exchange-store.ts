@@ -1,6 +1,8 @@
 /**
  * The recorder's ring buffer: exchanges in sequence order, bounded by count and
  * by estimated bytes, oldest dropped first. Lookup by id and cursor paging.
+ * Ids are "e<seq>" and the items are in seq order, so a lookup is a binary
+ * search: no id map to keep in step on every exchange.
  */
 import type { ExchangeFilter, ExchangeSummary, ListOrder } from '../../shared/exchange-types';
 import { matchesFilter } from '../../shared/exchange-filter';
@@ -21,12 +23,15 @@ export class ExchangeStore {
   /** In sequence order; live items are items[head..]. */
   private items: RecordedExchange[] = [];
   private head = 0;
-  private readonly byId = new Map<string, RecordedExchange>();
   private bytes = 0;
   /** Exchanges dropped because a bound was reached. */
   dropped = 0;
 
-  constructor(private limits: StoreLimits) {}
+  /** `onDrop` hears of every record dropped to make room (not of clear()). */
+  constructor(
+    private limits: StoreLimits,
+    private readonly onDrop: (r: RecordedExchange) => void = () => {},
+  ) {}
 
   get count(): number {
     return this.items.length - this.head;
@@ -36,39 +41,42 @@ export class ExchangeStore {
     return this.bytes;
   }
 
-  setLimits(limits: StoreLimits): RecordedExchange[] {
+  setLimits(limits: StoreLimits): void {
     this.limits = limits;
-    return this.enforce();
+    this.enforce();
   }
 
   get(id: string): RecordedExchange | undefined {
-    return this.byId.get(id);
+    if (id.charCodeAt(0) !== 101 /* e */) return undefined;
+    const seq = Number(id.slice(1));
+    if (!Number.isSafeInteger(seq)) return undefined;
+    const i = this.firstAfter(seq - 1);
+    const r = this.items[i];
+    return r !== undefined && r.seq === seq && r.id === id ? r : undefined;
   }
 
-  /** Adds a record (its seq must be higher than any held); returns what was dropped to make room. */
-  add(r: RecordedExchange): RecordedExchange[] {
+  /** Adds a record (its seq must be higher than any held); drops the oldest while over a bound. */
+  add(r: RecordedExchange): void {
     this.items.push(r);
-    this.byId.set(r.id, r);
     this.bytes += r.bytes;
-    return this.enforce();
+    this.enforce();
   }
 
   /** Adds several records as one step (import). */
-  addAll(records: readonly RecordedExchange[]): RecordedExchange[] {
+  addAll(records: readonly RecordedExchange[]): void {
     for (const r of records) {
       this.items.push(r);
-      this.byId.set(r.id, r);
       this.bytes += r.bytes;
     }
-    return this.enforce();
+    this.enforce();
   }
 
-  /** A held record grew (or shrank) by delta bytes; returns what was dropped. */
-  grow(r: RecordedExchange, delta: number): RecordedExchange[] {
+  /** A held record grew (or shrank) by delta bytes. */
+  grow(r: RecordedExchange, delta: number): void {
     r.bytes += delta;
-    if (r.evicted) return [];
+    if (r.evicted) return;
     this.bytes += delta;
-    return delta > 0 && this.bytes > this.limits.maxTotalBytes ? this.enforce() : [];
+    if (delta > 0 && this.bytes > this.limits.maxTotalBytes) this.enforce();
   }
 
   clear(): RecordedExchange[] {
@@ -76,29 +84,25 @@ export class ExchangeStore {
     for (const r of all) r.evicted = true;
     this.items = [];
     this.head = 0;
-    this.byId.clear();
     this.bytes = 0;
     this.dropped = 0;
     return all;
   }
 
-  private enforce(): RecordedExchange[] {
-    const out: RecordedExchange[] = [];
+  private enforce(): void {
     while (this.count > 0 && (this.count > this.limits.maxExchanges || this.bytes > this.limits.maxTotalBytes)) {
       const r = this.items[this.head]!;
       this.items[this.head] = undefined as unknown as RecordedExchange;
       this.head++;
-      this.byId.delete(r.id);
       this.bytes -= r.bytes;
       r.evicted = true;
       this.dropped++;
-      out.push(r);
+      this.onDrop(r);
     }
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    return out;
   }
 
   /** Index of the first live item with seq > s (binary search). */

@@ -14,7 +14,7 @@ import type {
   WsMessage,
 } from '../../shared/exchange-types';
 import { bytesToBase64 } from '../../shared/base64';
-import { headerValue } from '../../shared/raw-headers';
+import { headBlockValue, parseHeadBlock } from '../../shared/raw-headers';
 import { BodyTap } from './body-tap';
 
 /** Rough fixed cost of one record beyond its bytes (objects, strings, map entries). */
@@ -29,10 +29,51 @@ export interface RecordedWsMessage {
   data: Uint8Array;
 }
 
-export function headersBytes(headers: RawHeaders | undefined): number {
-  if (!headers) return 0;
-  let n = 0;
-  for (const [k, v] of headers) n += k.length + v.length + 16;
+/**
+ * A header set as a record holds it: a serialised HTTP/1 head kept as the one string it
+ * arrived as, or the pairs flattened into one array (name, value, name, value…). Either
+ * costs one object per header set instead of one per header; both turn back into
+ * RawHeaders only when someone reads the exchange.
+ */
+export type StoredHeaders = string | readonly string[];
+
+/** Stores a header set the engine passed (pairs are flattened, a head string is kept). */
+export function storeHeaders(headers: RawHeaders | string): StoredHeaders {
+  if (typeof headers === 'string') return headers;
+  const flat: string[] = new Array(headers.length * 2);
+  for (let i = 0, j = 0; i < headers.length; i++, j += 2) {
+    const pair = headers[i]!;
+    flat[j] = pair[0];
+    flat[j + 1] = pair[1];
+  }
+  return flat;
+}
+
+/** A fresh RawHeaders copy of a stored set. */
+export function readHeaders(stored: StoredHeaders): RawHeaders {
+  if (typeof stored === 'string') return parseHeadBlock(stored);
+  const out: RawHeaders = new Array(stored.length >> 1);
+  for (let i = 0, j = 0; i < stored.length; i += 2, j++) out[j] = [stored[i]!, stored[i + 1]!];
+  return out;
+}
+
+/** The first value of a header in a stored set (case-insensitive). */
+function storedValue(stored: StoredHeaders, name: string): string | undefined {
+  if (typeof stored === 'string') return headBlockValue(stored, name);
+  const want = name.toLowerCase();
+  for (let i = 0; i < stored.length; i += 2) {
+    const k = stored[i]!;
+    if (k.length === want.length && k.toLowerCase() === want) return stored[i + 1];
+  }
+  return undefined;
+}
+
+/** Estimated bytes of a header set (one string, or names and values plus a slot each). */
+export function headersBytes(headers: StoredHeaders | undefined): number {
+  if (headers === undefined) return 0;
+  if (typeof headers === 'string') return headers.length + 16;
+  let n = 16;
+  for (let i = 0; i < headers.length; i++) n += headers[i]!.length + 8;
   return n;
 }
 
@@ -45,9 +86,9 @@ export class RecordedExchange {
   upstreamStatus?: number;
   forwardedMethod?: string;
   forwardedPath?: string;
-  forwardedRequest?: RawHeaders;
-  upstreamResponse?: RawHeaders;
-  clientResponse?: RawHeaders;
+  forwardedRequest?: StoredHeaders;
+  upstreamResponse?: StoredHeaders;
+  clientResponse?: StoredHeaders;
   routeId?: string;
   replayOf?: string;
   error?: CodedError;
@@ -55,15 +96,17 @@ export class RecordedExchange {
   wsMessages?: RecordedWsMessage[];
   wsMessagesDropped = 0;
   wsMessageTotal = 0;
-  notes: string[] = [];
+  /** What route features did; allocated on the first note (most exchanges have none). */
+  notes: string[] | undefined;
   responseContentDecoded = false;
+  /** The event batcher's bookkeeping bits (see event-batcher.ts). */
+  eventFlags = 0;
   /** Estimated bytes this record holds (kept current by whoever grows it). */
   bytes: number;
   /** Set when the store dropped it; taps still running stop accounting. */
   evicted = false;
 
   constructor(
-    readonly id: string,
     readonly seq: number,
     readonly source: ExchangeSource,
     readonly startedAt: number,
@@ -74,7 +117,7 @@ export class RecordedExchange {
     readonly method: string,
     readonly host: string,
     readonly url: string,
-    readonly clientRequest: RawHeaders,
+    readonly clientRequest: StoredHeaders,
     readonly websocket: boolean,
     readonly requestBody: BodyTap,
     readonly responseBody: BodyTap,
@@ -82,6 +125,15 @@ export class RecordedExchange {
     this.timings = { received: startedAt };
     this.bytes = RECORD_OVERHEAD_BYTES + headersBytes(clientRequest) + url.length + host.length;
     if (websocket) this.wsMessages = [];
+  }
+
+  /** "e<seq>": derived, not stored (one string fewer per record). */
+  get id(): string {
+    return `e${this.seq}`;
+  }
+
+  addNote(text: string): void {
+    (this.notes ??= []).push(text);
   }
 
   /** Adds a WebSocket message, keeping at most `max` (oldest dropped). Returns the byte delta. */
@@ -120,7 +172,7 @@ export class RecordedExchange {
     if (this.routeId !== undefined) s.routeId = this.routeId;
     if (this.target !== undefined) s.target = this.target;
     if (this.status !== undefined) s.status = this.status;
-    const ct = this.clientResponse ? headerValue(this.clientResponse, 'content-type') : undefined;
+    const ct = this.clientResponse !== undefined ? storedValue(this.clientResponse, 'content-type') : undefined;
     if (ct !== undefined) s.contentType = ct;
     if (this.websocket) s.wsMessageCount = this.wsMessageTotal;
     if (this.error) s.errorCode = this.error.code;
@@ -131,16 +183,16 @@ export class RecordedExchange {
   toExchange(): Exchange {
     const x: Exchange = {
       ...this.summary(),
-      headers: { clientRequest: this.clientRequest.map(([k, v]) => [k, v]) },
+      headers: { clientRequest: readHeaders(this.clientRequest) },
       requestBody: { size: this.requestBody.size, captured: bytesToBase64(this.requestBody.bytes()), truncated: this.requestBody.truncated },
       responseBody: { size: this.responseBody.size, captured: bytesToBase64(this.responseBody.bytes()), truncated: this.responseBody.truncated },
       timings: { ...this.timings },
-      notes: [...this.notes],
+      notes: this.notes ? [...this.notes] : [],
     };
     if (this.responseContentDecoded) x.responseBody.contentDecoded = true;
-    if (this.forwardedRequest) x.headers.forwardedRequest = this.forwardedRequest.map(([k, v]) => [k, v]);
-    if (this.upstreamResponse) x.headers.upstreamResponse = this.upstreamResponse.map(([k, v]) => [k, v]);
-    if (this.clientResponse) x.headers.clientResponse = this.clientResponse.map(([k, v]) => [k, v]);
+    if (this.forwardedRequest !== undefined) x.headers.forwardedRequest = readHeaders(this.forwardedRequest);
+    if (this.upstreamResponse !== undefined) x.headers.upstreamResponse = readHeaders(this.upstreamResponse);
+    if (this.clientResponse !== undefined) x.headers.clientResponse = readHeaders(this.clientResponse);
     if (this.tls) x.tls = { ...this.tls };
     if (this.forwardedMethod !== undefined) x.forwardedMethod = this.forwardedMethod;
     if (this.forwardedPath !== undefined) x.forwardedPath = this.forwardedPath;

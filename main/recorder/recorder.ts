@@ -1,9 +1,9 @@
 /**
  * The traffic recorder: the engine's ExchangeObserver.
  *
- * Header lists the engine passes in are kept by reference, not copied (the
- * engine never mutates its inputs, and copying would cost allocations on every
- * exchange); they are copied on the way out (toExchange). Taps copy at most a
+ * Header sets are stored compactly (StoredHeaders: a serialised head as its one
+ * string, pairs flattened into one array) and turned back into RawHeaders on the
+ * way out (toExchange): parsing waits until someone looks. Taps copy at most a
  * capped prefix of each body and never block the forward path; exchanges live
  * in a ring buffer bounded by count and bytes; changes go out as batched events.
  */
@@ -14,9 +14,9 @@ import type { RecordingState } from '../../shared/api-contract';
 import type { Exchange, ExchangeFilter, ExchangeSource, ExchangeSummary, ListOrder, WsDirection } from '../../shared/exchange-types';
 import { base64ToBytes } from '../../shared/base64';
 import type { ImportedExchange } from '../../shared/har-import';
-import type { ExchangeObserver, ExchangeStart, ExchangeTap } from '../engine/exchange-observer';
+import type { ExchangeObserver, ExchangeStart, ExchangeTap, TapHeaders } from '../engine/exchange-observer';
 import { BodyTap } from './body-tap';
-import { headersBytes, RecordedExchange } from './recorded-exchange';
+import { headersBytes, RecordedExchange, storeHeaders } from './recorded-exchange';
 import { ExchangeStore, type ListPage } from './exchange-store';
 import { EventBatcher, type EmitEvent } from './event-batcher';
 
@@ -51,6 +51,7 @@ export class Recorder implements ExchangeObserver {
   private readonly store: ExchangeStore;
   private readonly batcher: EventBatcher;
   private emitFn: EmitEvent | undefined;
+  private audience: (() => boolean) | undefined;
   private limits: Required<RecordingConfig>;
   private readonly wsMessageCap: number;
   private readonly maxWsMessages: number;
@@ -66,14 +67,21 @@ export class Recorder implements ExchangeObserver {
     this.maxWsMessages = options.maxWsMessages ?? 1000;
     this.now = options.now ?? preciseNow;
     this.emitFn = options.emit;
-    this.store = new ExchangeStore({ maxExchanges: this.limits.maxExchanges, maxTotalBytes: this.limits.maxTotalBytes });
-    this.batcher = new EventBatcher(() => this.emitFn, options.batchMs ?? 75);
+    this.store = new ExchangeStore({ maxExchanges: this.limits.maxExchanges, maxTotalBytes: this.limits.maxTotalBytes }, (r) =>
+      this.batcher.remove(r),
+    );
+    // Exchange events are only built while someone listens; the UI lists what it missed when it connects.
+    this.batcher = new EventBatcher(() => (this.audience === undefined || this.audience() ? this.emitFn : undefined), options.batchMs ?? 75);
     if (options.routes) this.setRoutes(options.routes);
   }
 
-  /** Where events go (the control layer's event hub). */
-  setEmitter(emit: EmitEvent | undefined): void {
+  /**
+   * Where events go (the control layer's event hub). `audience` says whether anyone
+   * listens right now; while nobody does, exchange events are dropped unbuilt.
+   */
+  setEmitter(emit: EmitEvent | undefined, audience?: () => boolean): void {
     this.emitFn = emit;
+    this.audience = audience;
   }
 
   // ------------------------------------------------------------ configuration and state
@@ -81,7 +89,7 @@ export class Recorder implements ExchangeObserver {
   /** Applies new recording settings (bounds are enforced at once) and route exclusions. */
   configure(recording: RecordingConfig | undefined, routes?: readonly RouteConfig[]): void {
     this.limits = { ...DEFAULT_RECORDING, ...recording };
-    this.dropped(this.store.setLimits({ maxExchanges: this.limits.maxExchanges, maxTotalBytes: this.limits.maxTotalBytes }));
+    this.store.setLimits({ maxExchanges: this.limits.maxExchanges, maxTotalBytes: this.limits.maxTotalBytes });
     if (routes) this.setRoutes(routes);
     this.emitState();
   }
@@ -209,7 +217,6 @@ export class Recorder implements ExchangeObserver {
   record(start: ExchangeStart, source: ExchangeSource, replayOf?: string): ExchangeTap & { readonly id: string } {
     const seq = ++this.seq;
     const r = new RecordedExchange(
-      `e${seq}`,
       seq,
       source,
       start.startedAt,
@@ -220,7 +227,7 @@ export class Recorder implements ExchangeObserver {
       start.method,
       start.host,
       start.url,
-      start.requestHeaders,
+      storeHeaders(start.requestHeaders),
       start.websocket === true,
       new BodyTap(this.limits.bodyCap),
       new BodyTap(this.limits.bodyCap),
@@ -228,17 +235,13 @@ export class Recorder implements ExchangeObserver {
     if (start.tls) r.tls = { ...start.tls };
     if (start.routeId !== undefined) r.routeId = start.routeId;
     if (replayOf !== undefined) r.replayOf = replayOf;
-    this.dropped(this.store.add(r));
+    this.store.add(r);
     this.batcher.start(r);
     return this.tapFor(r);
   }
 
-  private dropped(records: RecordedExchange[]): void {
-    if (records.length > 0) this.batcher.remove(records);
-  }
-
   private grow(r: RecordedExchange, delta: number): void {
-    if (delta !== 0) this.dropped(this.store.grow(r, delta));
+    if (delta !== 0) this.store.grow(r, delta);
   }
 
   private tapFor(r: RecordedExchange): RecordingTap {
@@ -268,7 +271,7 @@ export class Recorder implements ExchangeObserver {
       );
     }
     const records = list.map((x) => this.fromImported(x));
-    this.dropped(this.store.addAll(records));
+    this.store.addAll(records);
     for (const r of records) if (!r.evicted) this.batcher.start(r);
     this.emitState();
     return records.filter((r) => !r.evicted).map((r) => r.id);
@@ -280,7 +283,6 @@ export class Recorder implements ExchangeObserver {
     const req = base64ToBytes(x.requestBody.captured);
     const res = base64ToBytes(x.responseBody.captured);
     const r = new RecordedExchange(
-      `e${seq}`,
       seq,
       x.source,
       x.startedAt,
@@ -291,7 +293,7 @@ export class Recorder implements ExchangeObserver {
       x.method,
       x.host,
       x.url,
-      x.headers.clientRequest.map(([k, v]) => [k, v]),
+      storeHeaders(x.headers.clientRequest),
       x.websocket,
       BodyTap.of(req, x.requestBody.size, cap, x.requestBody.truncated),
       BodyTap.of(res, x.responseBody.size, cap, x.responseBody.truncated),
@@ -304,14 +306,14 @@ export class Recorder implements ExchangeObserver {
     if (x.upstreamStatus !== undefined) r.upstreamStatus = x.upstreamStatus;
     if (x.forwardedMethod !== undefined) r.forwardedMethod = x.forwardedMethod;
     if (x.forwardedPath !== undefined) r.forwardedPath = x.forwardedPath;
-    if (x.headers.forwardedRequest) r.forwardedRequest = x.headers.forwardedRequest.map(([k, v]) => [k, v]);
-    if (x.headers.upstreamResponse) r.upstreamResponse = x.headers.upstreamResponse.map(([k, v]) => [k, v]);
-    if (x.headers.clientResponse) r.clientResponse = x.headers.clientResponse.map(([k, v]) => [k, v]);
+    if (x.headers.forwardedRequest) r.forwardedRequest = storeHeaders(x.headers.forwardedRequest);
+    if (x.headers.upstreamResponse) r.upstreamResponse = storeHeaders(x.headers.upstreamResponse);
+    if (x.headers.clientResponse) r.clientResponse = storeHeaders(x.headers.clientResponse);
     if (x.routeId !== undefined) r.routeId = x.routeId;
     if (x.replayOf !== undefined) r.replayOf = x.replayOf;
     if (x.error) r.error = { ...x.error };
     r.timings = { ...x.timings };
-    r.notes = [...x.notes];
+    if (x.notes.length > 0) r.notes = [...x.notes];
     r.responseContentDecoded = x.responseBody.contentDecoded === true;
     r.bytes +=
       r.requestBody.captured +
@@ -355,13 +357,13 @@ class RecordingTap implements ExchangeTap {
     this.ctx.update(this.r);
   }
 
-  forwarded(method: string, path: string, headers: RawHeaders): void {
+  forwarded(method: string, path: string, headers: TapHeaders): void {
     if (this.done) return;
     const r = this.r;
     const before = headersBytes(r.forwardedRequest) + (r.forwardedPath?.length ?? 0);
     r.forwardedMethod = method;
     r.forwardedPath = path;
-    r.forwardedRequest = headers;
+    r.forwardedRequest = storeHeaders(headers);
     this.ctx.grow(r, headersBytes(r.forwardedRequest) + path.length - before);
   }
 
@@ -377,16 +379,16 @@ class RecordingTap implements ExchangeTap {
     const before = headersBytes(r.upstreamResponse);
     r.timings.responseHeaders = this.ctx.now();
     r.upstreamStatus = status;
-    r.upstreamResponse = headers;
+    r.upstreamResponse = storeHeaders(headers);
     this.ctx.grow(r, headersBytes(r.upstreamResponse) - before);
   }
 
-  clientResponse(status: number, headers: RawHeaders): void {
+  clientResponse(status: number, headers: TapHeaders): void {
     if (this.done) return;
     const r = this.r;
     const before = headersBytes(r.clientResponse);
     r.status = status;
-    r.clientResponse = headers;
+    r.clientResponse = storeHeaders(headers);
     this.ctx.grow(r, headersBytes(r.clientResponse) - before);
     this.ctx.update(r);
   }
@@ -415,7 +417,7 @@ class RecordingTap implements ExchangeTap {
 
   note(text: string): void {
     if (this.done) return;
-    this.r.notes.push(text);
+    this.r.addNote(text);
     this.ctx.grow(this.r, text.length);
     this.ctx.update(this.r);
   }

@@ -116,9 +116,13 @@ async function start(): Promise<void> {
   cleanups.push(forwardEvents(e.subscribe.bind(e), () => (win && !win.isDestroyed() ? win.webContents : null)));
   tray = new TrayController({ handlers: e.handlers, iconPath: trayIcon(), onAction: onTrayAction, startAtLogin: getStartAtLogin });
   cleanups.push(
-    e.subscribe((msg) => {
-      if (msg.event === 'routes.changed' || msg.event === 'recording.state') tray?.refresh();
-    }),
+    e.subscribe(
+      (msg) => {
+        if (msg.event === 'routes.changed' || msg.event === 'recording.state') tray?.refresh();
+      },
+      // The tray never needs exchange events built for it.
+      () => false,
+    ),
   );
   if (!START_HIDDEN) await showWindow();
 }

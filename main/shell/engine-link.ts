@@ -55,7 +55,7 @@ export async function createShellEngine(options: ShellEngineOptions): Promise<Sh
   return {
     instance,
     handlers: instance.api,
-    subscribe: (listener) => instance.events.subscribe(listener),
+    subscribe: (listener, wanted) => instance.events.subscribe(listener, wanted),
     stop: () => instance.stop(3_000),
   };
 }

@@ -53,9 +53,17 @@ export interface EventTarget {
 }
 
 /** Forwards engine events to the window (only while it exists). */
-export function forwardEvents(subscribe: (listener: (msg: EventMessage) => void) => () => void, target: () => EventTarget | null): () => void {
-  return subscribe((msg) => {
+export function forwardEvents(
+  subscribe: (listener: (msg: EventMessage) => void, wanted?: () => boolean) => () => void,
+  target: () => EventTarget | null,
+): () => void {
+  const live = (): EventTarget | null => {
     const t = target();
-    if (t && !t.isDestroyed()) t.send(IPC_CHANNELS.event, msg);
-  });
+    return t && !t.isDestroyed() ? t : null;
+  };
+  return subscribe(
+    (msg) => live()?.send(IPC_CHANNELS.event, msg),
+    // No window: the recorder need not build exchange events for it (the window lists on load).
+    () => live() !== null,
+  );
 }

@@ -7,6 +7,7 @@ import type { ApiHandlers, EventMessage } from '../../shared/api-contract';
  */
 export interface ShellEngine {
   handlers: ApiHandlers;
-  subscribe(listener: (msg: EventMessage) => void): () => void;
+  /** `wanted`: whether this listener needs the high-volume exchange events built right now (see EventHub). */
+  subscribe(listener: (msg: EventMessage) => void, wanted?: () => boolean): () => void;
   stop(): Promise<void>;
 }

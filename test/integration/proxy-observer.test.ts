@@ -2,8 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import type { ExchangeObserver, ExchangeStart, ExchangeTap } from '../../main/engine/exchange-observer';
+import type { ExchangeObserver, ExchangeStart, ExchangeTap, TapHeaders } from '../../main/engine/exchange-observer';
 import type { RawHeaders } from '../../shared/http-types';
+import { parseHeadBlock } from '../../shared/raw-headers';
 import { deadPort, startBackend, startWsBackend, type Backend, type WsBackend } from '../support/backends';
 import { startProxy, type TestProxy } from '../support/proxy-harness';
 import { waitFor } from '../support/wait-for';
@@ -22,6 +23,11 @@ interface Recorded {
   finished: Array<{ code: string; message: string } | undefined>;
 }
 
+/** The seam may hand over a serialised head (the wire-exact one) or pairs. */
+function asPairs(headers: TapHeaders): RawHeaders {
+  return typeof headers === 'string' ? parseHeadBlock(headers) : headers;
+}
+
 function recordingObserver(): ExchangeObserver & { exchanges: Recorded[] } {
   const exchanges: Recorded[] = [];
   return {
@@ -31,10 +37,10 @@ function recordingObserver(): ExchangeObserver & { exchanges: Recorded[] } {
       exchanges.push(r);
       const tap: ExchangeTap = {
         target: (url) => (r.calls.push('target'), r.targets.push(url)),
-        forwarded: (method, path, headers) => (r.calls.push('forwarded'), (r.forwarded = { method, path, headers })),
+        forwarded: (method, path, headers) => (r.calls.push('forwarded'), (r.forwarded = { method, path, headers: asPairs(headers) })),
         upstreamConnected: (reused) => (r.calls.push('upstreamConnected'), r.reused.push(reused)),
         upstreamResponse: (status, headers) => (r.calls.push('upstreamResponse'), (r.upstream = { status, headers })),
-        clientResponse: (status, headers) => (r.calls.push('clientResponse'), (r.client = { status, headers })),
+        clientResponse: (status, headers) => (r.calls.push('clientResponse'), (r.client = { status, headers: asPairs(headers) })),
         requestBody: (chunk) => (r.requestBytes += chunk.length),
         responseBody: (chunk) => (r.responseBytes += chunk.length),
         wsMessage: (direction, opcode, payload) => r.ws.push({ direction, opcode, text: Buffer.from(payload).toString() }),

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Recorder } from '../../main/recorder/recorder';
 import type { EventMessage } from '../../shared/api-contract';
+import { EventHub } from '../../main/control/event-hub';
 import { exchangeStart } from '../support/exchange-start';
 
 test('bodies are captured up to the cap with the full size and a truncated flag', () => {
@@ -142,5 +143,46 @@ test('events are batched: thousands of exchanges make a handful of events, each 
   await new Promise((r) => setTimeout(r, 50));
   rec.clear();
   assert.deepEqual(events.filter((e) => e.event === 'exchange.removed').map((e) => e.payload), [{ ids: [], all: true }]);
+  rec.close();
+});
+
+test('with no audience, exchange events are not built; state events still go out; events resume with a listener', () => {
+  const events: EventMessage[] = [];
+  const hub = new EventHub();
+  const rec = new Recorder({ batchMs: 1000 });
+  rec.setEmitter(hub.emit, () => hub.hasAudience);
+  let clients = 0;
+  hub.subscribe((m) => events.push(m), () => clients > 0);
+  assert.equal(hub.hasAudience, false);
+
+  const first = rec.begin(exchangeStart({ url: '/unseen' }))!;
+  first.clientResponse(200, 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n');
+  first.finish();
+  rec.flushEvents();
+  assert.equal(events.length, 0, 'nobody listened, so nothing was built or sent');
+  rec.pause();
+  assert.deepEqual(events.map((e) => e.event), ['recording.state'], 'state changes are not exchange events');
+  rec.resume();
+  events.length = 0;
+
+  clients = 1;
+  assert.equal(hub.hasAudience, true);
+  const second = rec.begin(exchangeStart({ url: '/seen' }))!;
+  second.clientResponse(200, 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n');
+  second.finish();
+  rec.flushEvents();
+  const finished = events.filter((e) => e.event === 'exchange.finished').flatMap((e) => e.payload as Array<{ url: string; contentType?: string }>);
+  assert.deepEqual(
+    finished.map((s) => [s.url, s.contentType]),
+    [['/seen', 'text/plain']],
+  );
+  // What was missed is still recorded and listed.
+  assert.deepEqual(rec.list().items.map((s) => s.url), ['/unseen', '/seen']);
+  // A listener without a wanted test always counts as an audience.
+  clients = 0;
+  const off = hub.subscribe(() => {});
+  assert.equal(hub.hasAudience, true);
+  off();
+  assert.equal(hub.hasAudience, false);
   rec.close();
 });

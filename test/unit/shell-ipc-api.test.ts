@@ -25,6 +25,7 @@ function fakeHandlers(calls: Array<[ApiMethod, unknown]>): ApiHandlers {
     'routes.status': h('routes.status'),
     'cache.purge': h('cache.purge'),
     'exchanges.list': h('exchanges.list'),
+    'exchanges.snapshot': h('exchanges.snapshot'),
     'exchanges.get': h('exchanges.get'),
     'exchanges.diff': h('exchanges.diff'),
     'recording.get': h('recording.get'),
@@ -124,6 +125,7 @@ test('unregistering removes the channel', () => {
 
 test('events go to the window while it exists', () => {
   let listener: ((m: EventMessage) => void) | null = null;
+  let wanted: (() => boolean) | undefined;
   const sent: unknown[] = [];
   let destroyed = false;
   let win: { isDestroyed(): boolean; send(c: string, m: EventMessage): void } | null = {
@@ -131,17 +133,21 @@ test('events go to the window while it exists', () => {
     send: (c, m) => sent.push([c, m]),
   };
   const off = forwardEvents(
-    (fn) => {
+    (fn, w) => {
       listener = fn;
+      wanted = w;
       return () => (listener = null);
     },
     () => win,
   );
   const msg: EventMessage = { event: 'routes.changed', payload: [] };
+  assert.equal(wanted?.(), true, 'a live window wants exchange events built');
   listener!(msg);
   destroyed = true;
+  assert.equal(wanted?.(), false, 'a destroyed window does not');
   listener!(msg);
   win = null;
+  assert.equal(wanted?.(), false, 'no window does not');
   listener!(msg);
   assert.deepEqual(sent, [[IPC_CHANNELS.event, msg]]);
   off();

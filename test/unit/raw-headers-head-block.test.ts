@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { headBlockValue, parseHeadBlock } from '../../shared/raw-headers';
+import { headersBytes, readHeaders, storeHeaders } from '../../main/recorder/recorded-exchange';
+
+const HEAD =
+  'GET /a?b=1 HTTP/1.1\r\nhost: app.test\r\nconnection: keep-alive\r\nX-Forwarded-For: 10.0.0.1, 127.0.0.1\r\n' +
+  'Content-Type:  text/html; charset=utf-8 \r\nx-empty:\r\nnot a header line\r\nset-cookie: a=1\r\nset-cookie: b=2\r\n';
+
+test('parseHeadBlock keeps order, case, repeats and empty values, skips the start line and junk', () => {
+  assert.deepEqual(parseHeadBlock(HEAD), [
+    ['host', 'app.test'],
+    ['connection', 'keep-alive'],
+    ['X-Forwarded-For', '10.0.0.1, 127.0.0.1'],
+    ['Content-Type', 'text/html; charset=utf-8'],
+    ['x-empty', ''],
+    ['set-cookie', 'a=1'],
+    ['set-cookie', 'b=2'],
+  ]);
+  // Node's response head ends with an empty line; undici's request head does not.
+  assert.deepEqual(parseHeadBlock('HTTP/1.1 200 OK\r\nDate: x\r\n\r\n'), [['Date', 'x']]);
+  assert.deepEqual(parseHeadBlock('HTTP/1.1 204 No Content'), []);
+  assert.deepEqual(parseHeadBlock(''), []);
+  // A value may itself contain colons.
+  assert.deepEqual(parseHeadBlock('GET / HTTP/1.1\r\nReferer: http://a:1/x\r\n'), [['Referer', 'http://a:1/x']]);
+});
+
+test('headBlockValue finds the first value case-insensitively without matching prefixes', () => {
+  assert.equal(headBlockValue(HEAD, 'content-type'), 'text/html; charset=utf-8');
+  assert.equal(headBlockValue(HEAD, 'SET-COOKIE'), 'a=1');
+  assert.equal(headBlockValue(HEAD, 'x-empty'), '');
+  assert.equal(headBlockValue(HEAD, 'content'), undefined);
+  assert.equal(headBlockValue(HEAD, 'x-forwarded'), undefined);
+  assert.equal(headBlockValue(HEAD, 'GET /a?b=1 HTTP/1.1'.slice(0, 3)), undefined, 'the start line is not a header');
+  assert.equal(headBlockValue(HEAD, 'missing'), undefined);
+});
+
+test('stored header sets read back as the pairs they were, whichever form they arrived in', () => {
+  const pairs: [string, string][] = [
+    ['Host', 'app.test'],
+    ['Accept', '*/*'],
+    ['accept', 'text/html'],
+  ];
+  const flat = storeHeaders(pairs);
+  assert.deepEqual(flat, ['Host', 'app.test', 'Accept', '*/*', 'accept', 'text/html']);
+  assert.deepEqual(readHeaders(flat), pairs);
+  assert.notEqual(readHeaders(flat), pairs, 'a fresh copy');
+  assert.equal(storeHeaders(HEAD), HEAD, 'a serialised head is kept as the string it is');
+  assert.deepEqual(readHeaders(HEAD), parseHeadBlock(HEAD));
+  assert.ok(headersBytes(flat) > 'Hostapp.testAccept*/*accepttext/html'.length);
+  assert.ok(headersBytes(HEAD) >= HEAD.length);
+  assert.equal(headersBytes(undefined), 0);
+});

@@ -27,10 +27,6 @@ const PLACEHOLDER_KEY = forge.pki.setRsaPublicKey(new forge.jsbn.BigInteger('3')
 const getTBSCertificate = (forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 })
   .getTBSCertificate;
 
-function toBinary(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('binary');
-}
-
 function fromBinary(bytes: string): Buffer {
   return Buffer.from(bytes, 'binary');
 }
@@ -60,6 +56,21 @@ function subjectPublicKeyBits(spkiDer: Uint8Array): Buffer {
     throw new Error('malformed SubjectPublicKeyInfo');
   }
   return fromBinary(bits.value).subarray(1); // drop the "unused bits" byte
+}
+
+/**
+ * A public key's SubjectPublicKeyInfo as forge ASN.1, exported and parsed once
+ * per key object (every leaf carries the same shared key). Treated as read-only.
+ */
+const spkiCache = new WeakMap<crypto.KeyObject, forge.asn1.Asn1>();
+
+function subjectPublicKeyInfo(publicKey: crypto.KeyObject): forge.asn1.Asn1 {
+  let spki = spkiCache.get(publicKey);
+  if (!spki) {
+    spki = parseDer(publicKey.export({ type: 'spki', format: 'der' }));
+    spkiCache.set(publicKey, spki);
+  }
+  return spki;
 }
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
@@ -93,16 +104,28 @@ export function buildCertificate(
   const tbs = getTBSCertificate(cert);
   const tbsParts = tbs.value as forge.asn1.Asn1[];
   tbsParts[TBS_SIGNATURE] = algorithm;
-  tbsParts[TBS_SPKI] = parseDer(subjectPublicKey.export({ type: 'spki', format: 'der' }));
+  tbsParts[TBS_SPKI] = subjectPublicKeyInfo(subjectPublicKey);
 
   const tbsDer = fromBinary(asn1.toDer(tbs).getBytes());
   const signature = crypto.sign('sha256', tbsDer, issuerKey);
-  const certificate = asn1.create(UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    tbs,
-    signatureAlgorithm(issuerKey),
-    asn1.create(UNIVERSAL, asn1.Type.BITSTRING, false, '\x00' + toBinary(signature)),
+  // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING },
+  // assembled from DER so the TBS is not encoded a second time.
+  return derElement(0x30, [
+    tbsDer,
+    fromBinary(asn1.toDer(signatureAlgorithm(issuerKey)).getBytes()),
+    derElement(0x03, [Buffer.of(0), signature]),
   ]);
-  return fromBinary(asn1.toDer(certificate).getBytes());
+}
+
+/** One DER element: tag, definite length, then the contents. */
+function derElement(tag: number, contents: readonly Buffer[]): Buffer {
+  const length = contents.reduce((n, c) => n + c.length, 0);
+  let head: Buffer;
+  if (length < 0x80) head = Buffer.of(tag, length);
+  else if (length < 0x100) head = Buffer.of(tag, 0x81, length);
+  else if (length < 0x10000) head = Buffer.of(tag, 0x82, length >> 8, length & 0xff);
+  else head = Buffer.of(tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff);
+  return Buffer.concat([head, ...contents]);
 }
 
 export function derToPem(der: Uint8Array): string {

@@ -63,6 +63,9 @@ export async function startHttpsPart(opts: HttpsPartOptions): Promise<HttpsPart>
       timeouts = resolveTimeouts(next.timeouts);
       if (await ca.setSuffixes(next.suffixes)) leaves.clearMemory();
     },
-    stop: (graceMs) => listener.stop(graceMs),
+    async stop(graceMs) {
+      await listener.stop(graceMs);
+      await leaves.flush(); // leaves minted in the last moments still reach the disk cache
+    },
   };
 }

@@ -44,6 +44,13 @@ export function createSniCallback(opts: SniCallbackOptions): SniCallback {
       );
       return;
     }
+    // A host seen before: a Map lookup and a synchronous answer.
+    const cached = opts.leaves.cachedContext(name);
+    if (cached) {
+      if (refused.size > 0) refused.delete(name);
+      cb(null, cached);
+      return;
+    }
     opts.leaves.contextFor(name).then(
       (ctx) => {
         refused.delete(name);

@@ -55,6 +55,7 @@ export async function startHttpsProxy(config: GatehouseConfig): Promise<TestHttp
     async close() {
       await listener.stop(200);
       await engine.stop(200);
+      await leaves.flush(); // the deferred leaf writes, before their folder goes
       data.cleanup();
     },
   };

@@ -173,6 +173,58 @@ test('a leaf close to expiry is renewed, on disk and in memory', async (t) => {
   assert.deepEqual(restarted.stats, { minted: 0, loadedFromDisk: 1 });
 });
 
+test('a new leaf is served before it is written; flush() writes it (0644 in the 0700 folder) and a restart loads it', async (t) => {
+  const { dir, cleanup } = tempDataDir();
+  t.after(cleanup);
+  const ca = await CertificateAuthority.open({ dataDir: dir });
+  const leaves = new LeafCertificates(ca, { writeDelayMs: 60_000 });
+  const file = path.join(dir, 'ca', 'leaves', 'later.test.pem');
+  await leaves.contextFor('later.test');
+  assert.equal(leaves.stats.minted, 1);
+  assert.ok(!fs.existsSync(file), 'the write waits for its timer, off the handshake');
+  await leaves.flush(); // also clears the 60 s timer, so nothing is left running
+  const cert = new crypto.X509Certificate(fs.readFileSync(file, 'utf8'));
+  assert.ok(ca.isUsableLeaf(cert, 'later.test'));
+  assert.equal(mode(file), 0o644);
+  assert.equal(mode(path.join(dir, 'ca', 'leaves')), 0o700);
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'ca', 'leaves')), ['later.test.pem'], 'no temp files left');
+
+  const restarted = new LeafCertificates(await CertificateAuthority.open({ dataDir: dir }));
+  await restarted.contextFor('later.test');
+  assert.deepEqual(restarted.stats, { minted: 0, loadedFromDisk: 1 });
+});
+
+test('a leaf minted under a root that was re-issued before the write is not written', async (t) => {
+  const { dir, cleanup } = tempDataDir();
+  t.after(cleanup);
+  const ca = await CertificateAuthority.open({ dataDir: dir });
+  const leaves = new LeafCertificates(ca, { writeDelayMs: 60_000 });
+  await leaves.contextFor('old.test');
+  assert.equal(await ca.setSuffixes(['internal']), true);
+  leaves.clearMemory();
+  await leaves.flush();
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'ca', 'leaves')), []);
+  await leaves.contextFor('old.test');
+  assert.equal(leaves.stats.minted, 2);
+  await leaves.flush();
+  assert.ok(ca.isUsableLeaf(new crypto.X509Certificate(fs.readFileSync(path.join(dir, 'ca', 'leaves', 'old.test.pem'))), 'old.test'));
+});
+
+test('cachedContext: the served context for a known name, nothing for a new one or after the root changes', async (t) => {
+  const { dir, cleanup } = tempDataDir();
+  t.after(cleanup);
+  const ca = await CertificateAuthority.open({ dataDir: dir });
+  const leaves = new LeafCertificates(ca, { writeDelayMs: 60_000 });
+  t.after(() => leaves.flush());
+  assert.equal(leaves.cachedContext('app.test'), undefined);
+  const ctx = await leaves.contextFor('app.test');
+  assert.equal(leaves.cachedContext('app.test'), ctx);
+  assert.equal(leaves.cachedContext('other.test'), undefined);
+  await ca.setSuffixes(['internal']); // re-issues the root: the old leaf no longer chains to it
+  assert.equal(leaves.cachedContext('app.test'), undefined);
+  assert.notEqual(await leaves.contextFor('app.test'), ctx);
+});
+
 test('the memory cache is bounded (least recently used dropped)', () => {
   const lru = new LruMap<string, number>(2);
   lru.set('a', 1);

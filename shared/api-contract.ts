@@ -30,6 +30,7 @@ import type {
   ExchangeSummary,
   ListOrder,
 } from './exchange-types';
+import type { SummaryColumns } from './exchange-columns';
 import type { Har } from './har-types';
 
 /** Params for methods that take nothing. Pass `{}`. */
@@ -243,6 +244,13 @@ export interface GatehouseApi {
       total: number;
     };
   };
+  /**
+   * Every held exchange's summary (or the newest `limit`), oldest first, in one
+   * compact column-wise value (decode with decodeSummaryColumns from
+   * shared/exchange-columns). For loading a whole traffic list at once:
+   * exchanges.list pages cost one call and ~400 bytes of JSON per exchange.
+   */
+  'exchanges.snapshot': { params: { limit?: number }; result: SummaryColumns };
   /** Full record with bodies decoded for display (decode: false skips decoding). */
   'exchanges.get': { params: { id: string; decode?: boolean }; result: ExchangeDetail };
   'exchanges.diff': { params: { a: string; b: string }; result: ExchangeDiff };
@@ -339,6 +347,7 @@ const METHODS: { [M in ApiMethod]: true } = {
   'routes.status': true,
   'cache.purge': true,
   'exchanges.list': true,
+  'exchanges.snapshot': true,
   'exchanges.get': true,
   'exchanges.diff': true,
   'recording.get': true,

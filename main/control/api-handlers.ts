@@ -18,6 +18,7 @@ import type { GatehouseConfig, RecordingConfig, RouteConfig } from '../../shared
 import { routeId } from '../../shared/config';
 import type { Exchange } from '../../shared/exchange-types';
 import { diffExchanges } from '../../shared/exchange-diff';
+import { encodeSummaryColumns } from '../../shared/exchange-columns';
 import { toHar, type HarExportItem } from '../../shared/har';
 import { harToExchanges, parseHarText, HarImportError } from '../../shared/har-import';
 import { requestSpecOf } from '../../shared/request-spec';
@@ -211,6 +212,13 @@ export function createApiHandlers(deps: ControlDeps): ApiHandlers {
       } catch (err) {
         throw badRequest((err as Error).message);
       }
+    },
+    'exchanges.snapshot': async (params) => {
+      const limit = (params ?? {}).limit;
+      if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)) {
+        throw badRequest('exchanges.snapshot: "limit" must be a whole number of exchanges (0 or more)');
+      }
+      return encodeSummaryColumns(recorder.summaries(limit));
     },
     'exchanges.get': async (params) => {
       const x = exchange(params.id);

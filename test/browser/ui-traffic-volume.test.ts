@@ -85,3 +85,43 @@ test(`${TOTAL} exchanges streamed in while the list is open are all listed, and 
   await page.getByLabel('Filter text').fill('/item/1234');
   await page.locator('.list-foot', { hasText: `1 of ${TOTAL} exchanges` }).waitFor();
 });
+
+test(`a page opened after the traffic loads all ${TOTAL} recorded exchanges in one snapshot call, with every column`, async () => {
+  const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    const calls: string[] = [];
+    fresh.on('request', (r) => {
+      const m = /\/api\/([\w.]+)$/.exec(new URL(r.url()).pathname);
+      if (m) calls.push(m[1]!);
+    });
+    await fresh.goto(`${instance.dashboardUrl}#/traffic`);
+    await fresh.locator('.list-foot', { hasText: `${TOTAL} exchanges` }).waitFor();
+    assert.equal(await fresh.getByRole('grid', { name: 'Exchanges' }).getAttribute('aria-rowcount'), String(TOTAL));
+    assert.deepEqual(
+      calls.filter((c) => c.startsWith('exchanges.')),
+      ['exchanges.snapshot'],
+      'one snapshot call, no paging',
+    );
+    // The top row (newest first) is the last request, with the cells the events would have given it.
+    const top = fresh.locator('.list-row').first();
+    const cells = (await top.locator(':scope > div').allTextContents()).map((s) => s.trim());
+    assert.equal(cells[0], String(TOTAL));
+    assert.equal(cells[1], 'GET');
+    assert.equal(cells[2], 'app.test');
+    assert.equal(cells[3], `/item/${TOTAL - 1}`);
+    assert.equal(cells[4], '200');
+    assert.match(cells[5]!, /\d/, 'a duration');
+    assert.match(cells[7]!, /^app\.test/, 'the route');
+    // Rows loaded by the snapshot open like any other.
+    await top.click();
+    await fresh.getByText(`/item/${TOTAL - 1}`).first().waitFor();
+    // And new traffic still arrives on top of the snapshot.
+    const port = instance.info().httpPort!;
+    const res = await request(`http://127.0.0.1:${port}/after-snapshot`, { headers: { host: 'app.test' }, dispatcher: agent });
+    await res.body.dump();
+    await fresh.locator('.list-foot', { hasText: `${TOTAL + 1} exchanges` }).waitFor();
+    assert.equal((await fresh.locator('.list-row .num').first().textContent())!.trim(), String(TOTAL + 1));
+  } finally {
+    await fresh.close();
+  }
+});

@@ -76,7 +76,7 @@ export class TrafficStore {
 
   /** Replaces everything with a freshly loaded list, then applies what queued meanwhile. */
   replaceAll(items: readonly ExchangeSummary[]): void {
-    const rows = [...items].sort((a, b) => a.seq - b.seq);
+    const rows = isSortedBySeq(items) ? items : [...items].sort((a, b) => a.seq - b.seq);
     const trimmed = rows.length > this.cap ? rows.slice(rows.length - this.cap) : rows;
     this.reindex(trimmed);
     this.held = false;
@@ -183,6 +183,11 @@ export class TrafficStore {
     this.snapshot = { version: this.snapshot.version + 1, rows, change, loading };
     for (const fn of [...this.subscribers]) fn();
   }
+}
+
+function isSortedBySeq(rows: readonly ExchangeSummary[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i - 1]!.seq > rows[i]!.seq) return false;
+  return true;
 }
 
 /** The first position whose seq is greater than `seq` (rows sorted by seq). */

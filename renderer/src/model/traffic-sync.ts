@@ -1,25 +1,17 @@
 import type { ExchangeSummary } from '../../../shared/exchange-types';
+import { decodeSummaryColumns } from '../../../shared/exchange-columns';
 import type { UiClient } from '../client/ui-client';
 import type { TrafficStore } from './traffic-store';
 
 /**
  * Keeps a TrafficStore in step with the engine: events are queued into the
  * store as they arrive; on connect (and every reconnect, when events may have
- * been missed) the full list is loaded page by page and replaces the rows.
+ * been missed) the whole list is loaded in ONE exchanges.snapshot call (compact
+ * columns: 100k rows are a few MB, where 1000-row exchanges.list pages cost 100
+ * calls and ~40 MB of JSON) and replaces the rows.
  */
-export const PAGE_SIZE = 1000;
-
 export async function loadAllExchanges(client: UiClient, maxRows: number): Promise<ExchangeSummary[]> {
-  const out: ExchangeSummary[] = [];
-  let cursor: string | undefined;
-  const maxPages = Math.ceil(maxRows / PAGE_SIZE) + 1;
-  for (let page = 0; page < maxPages; page++) {
-    const res = await client.call('exchanges.list', { limit: PAGE_SIZE, order: 'oldest-first', ...(cursor ? { cursor } : {}) });
-    out.push(...res.items);
-    if (!res.nextCursor || res.items.length === 0) break;
-    cursor = res.nextCursor;
-  }
-  return out;
+  return decodeSummaryColumns(await client.call('exchanges.snapshot', { limit: maxRows }));
 }
 
 export function syncTraffic(client: UiClient, store: TrafficStore, maxRows: number, onError: (err: Error) => void): () => void {

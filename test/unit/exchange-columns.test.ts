@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { decodeSummaryColumns, encodeSummaryColumns, TIME_TICKS_PER_MS, type SummaryColumns } from '../../shared/exchange-columns';
+import type { ExchangeSummary } from '../../shared/exchange-types';
+
+const T0 = 1_763_900_000_000.123; // an epoch-ms time with a fraction, as the recorder takes them
+
+function summary(seq: number, over: Partial<ExchangeSummary> = {}): ExchangeSummary {
+  return {
+    id: `e${seq}`,
+    seq,
+    source: 'proxy',
+    state: 'complete',
+    startedAt: T0 + seq * 0.37,
+    endedAt: T0 + seq * 0.37 + 1.234567,
+    clientAddress: '127.0.0.1',
+    clientPort: 40_000 + seq,
+    scheme: 'http',
+    httpVersion: '1.1',
+    method: 'GET',
+    host: 'app.test',
+    url: `/item/${seq % 3}`,
+    routeId: 'app.test/',
+    target: 'http://127.0.0.1:3000',
+    status: 200,
+    contentType: 'text/plain',
+    requestSize: 0,
+    responseSize: 45,
+    websocket: false,
+    ...over,
+  };
+}
+
+/** What a summary looks like after JSON (absent fields stay absent). */
+const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+test('every field of every kind of row survives encode → JSON → decode exactly', () => {
+  const rows: ExchangeSummary[] = [
+    summary(1),
+    summary(2, { state: 'pending', endedAt: undefined, status: undefined, contentType: undefined, responseSize: 0 }),
+    summary(3, { state: 'error', status: 502, errorCode: 'upstream-refused', target: undefined }),
+    summary(5, { websocket: true, wsMessageCount: 12, method: 'GET', url: '/ws' }),
+    summary(6, { source: 'replay', replayOf: 'e1', httpVersion: '2', scheme: 'https', clientAddress: '::1' }),
+    summary(7, { source: 'import', id: 'imported-7', routeId: undefined, host: 'other.test:8443', method: 'POST', requestSize: 1234 }),
+    summary(9, { id: 'e09' }), // not prefix + seq: sent as a string
+  ].map((r) => {
+    const out = { ...r };
+    for (const k of Object.keys(out) as Array<keyof ExchangeSummary>) if (out[k] === undefined) delete out[k];
+    return out;
+  });
+  const wire = viaJson(encodeSummaryColumns(rows));
+  assert.equal(wire.timeUnit, 'ticks');
+  assert.equal(wire.idPrefix, 'e');
+  const back = decodeSummaryColumns(wire);
+  assert.deepEqual(back, rows);
+  // Bit-exact times, not just close ones.
+  for (let i = 0; i < rows.length; i++) {
+    assert.ok(Object.is(back[i]!.startedAt, rows[i]!.startedAt));
+    if (rows[i]!.endedAt !== undefined) assert.ok(Object.is(back[i]!.endedAt, rows[i]!.endedAt));
+  }
+});
+
+test('times that are not whole ticks (a test clock) are sent as plain ms, still exact', () => {
+  const rows = [summary(1, { startedAt: 0.1, endedAt: 0.30000000000000004 }), summary(2, { startedAt: 1e-7, endedAt: 5 })];
+  const wire = viaJson(encodeSummaryColumns(rows));
+  assert.equal(wire.timeUnit, 'ms');
+  assert.deepEqual(decodeSummaryColumns(wire), rows);
+});
+
+test('repeating columns go as runs, varying ones as plain lists; an empty list round-trips', () => {
+  const rows = Array.from({ length: 500 }, (_, i) => summary(i + 1, { status: i < 400 ? 200 : 404 }));
+  const wire = encodeSummaryColumns(rows);
+  assert.deepEqual(wire.method, { runs: [wire.strings.indexOf('GET'), 500] });
+  assert.deepEqual(wire.status, { runs: [200, 400, 404, 100] });
+  assert.deepEqual(wire.id, { runs: [-1, 500] }, 'ids that are "e" + seq need no strings');
+  assert.deepEqual(wire.seq, { runs: [1, 500] }, 'seq as differences');
+  assert.ok(Array.isArray(wire.clientPort), 'all different: one value per row');
+  assert.equal(wire.strings.filter((s) => s.startsWith('/item/')).length, 3, 'each distinct string once');
+  assert.ok(JSON.stringify(wire).length < JSON.stringify(rows).length / 5);
+  assert.deepEqual(decodeSummaryColumns(viaJson(wire)), rows);
+  assert.deepEqual(decodeSummaryColumns(viaJson(encodeSummaryColumns([]))), []);
+});
+
+test('times count 1/4096 ms ticks', () => {
+  const rows = [summary(1, { startedAt: 1_763_900_000_000, endedAt: 1_763_900_000_002.5 })];
+  const wire = encodeSummaryColumns(rows);
+  assert.deepEqual(wire.endedAt, [2.5 * TIME_TICKS_PER_MS]);
+  assert.deepEqual(wire.startedAt, [1_763_900_000_000 * TIME_TICKS_PER_MS]);
+});
+
+test('malformed columns are refused with a RangeError, not turned into wrong rows', () => {
+  const good = viaJson(encodeSummaryColumns([summary(1), summary(2, { host: 'b.test' })]));
+  const bad = (change: (c: SummaryColumns) => void): SummaryColumns => {
+    const c = viaJson(good);
+    change(c);
+    return c;
+  };
+  assert.throws(() => decodeSummaryColumns(bad((c) => (c.count = 3))), RangeError);
+  assert.throws(() => decodeSummaryColumns(bad((c) => (c.host = [0]))), RangeError);
+  assert.throws(() => decodeSummaryColumns(bad((c) => (c.host = [0, 99]))), RangeError);
+  assert.throws(() => decodeSummaryColumns(bad((c) => (c.host = [0, -1]))), RangeError, 'a host is required');
+  assert.throws(() => decodeSummaryColumns(bad((c) => (c.method = { runs: [0, 3] }))), RangeError);
+  assert.throws(() => decodeSummaryColumns(bad((c) => (c.method = { runs: [0] }))), RangeError);
+  assert.throws(() => decodeSummaryColumns(bad((c) => (c.clientPort = ['x' as unknown as number, 1]))), RangeError);
+  assert.throws(() => decodeSummaryColumns(bad((c) => ((c as { timeUnit: string }).timeUnit = 'years'))), RangeError);
+  assert.throws(() => decodeSummaryColumns(bad((c) => delete (c as Partial<SummaryColumns>).url)), RangeError);
+});

@@ -107,6 +107,10 @@ export class HttpsListener {
     const t = this.timeouts();
     const server = http2.createSecureServer({
       allowHTTP1: true,
+      // Nagle off, as node:https and node:http do by default (node:http2 does not): a response
+      // written in parts (head, then body; HTTP/2 frames over several ticks) must not wait
+      // for the client's delayed ACK.
+      noDelay: true,
       SNICallback: createSniCallback({ leaves: this.opts.leaves, hasRoute: this.opts.hasRoute, logger }),
       minVersion: 'TLSv1.2',
       ciphers: `${TLS13_CIPHERS}:${TLS12_CIPHERS}`,

@@ -143,6 +143,16 @@ test('the recorder sees scheme https with SNI, ALPN, version and cipher', async 
   assert.equal(starts[1]!.tls?.alpn, 'http/1.1');
 });
 
+test('HTTPS sockets have Nagle off, as node:https sets by default and node:http2 does not', async (t) => {
+  const { proxy } = await setup(t);
+  // What the listener passes to net.Server (the effect, no delayed-ACK stall between a head and
+  // a later body or HTTP/2 frame, is a timing matter for the benchmark).
+  const servers = (proxy.listener as unknown as { servers: Array<{ noDelay?: boolean }> }).servers;
+  assert.ok(servers.length > 0);
+  for (const server of servers) assert.equal(server.noDelay, true);
+  assert.equal((await curl(proxy, 'app.test', '/nodelay', '--http2')).code, 0);
+});
+
 test('h2load: a small bounded HTTP/2 run through the proxy succeeds completely', async (t) => {
   const { proxy, backend } = await setup(t);
   const r = await runCommand('h2load', ['-n', '200', '-c', '5', '-m', '4', `--connect-to=127.0.0.1:${proxy.httpsPort}`, `https://app.test:${proxy.httpsPort}/load`], { timeoutMs: 60_000 });

@@ -115,12 +115,15 @@ test(`a page opened after the traffic loads all ${TOTAL} recorded exchanges in o
     // Rows loaded by the snapshot open like any other.
     await top.click();
     await fresh.getByText(`/item/${TOTAL - 1}`).first().waitFor();
-    // And new traffic still arrives on top of the snapshot.
+    // And new traffic still arrives on top of the snapshot, written into the row
+    // elements already on screen (rows are keyed by slot, not re-created per frame).
+    await fresh.locator('.list-row').first().evaluate((el) => el.setAttribute('data-probe', 'top'));
     const port = instance.info().httpPort!;
     const res = await request(`http://127.0.0.1:${port}/after-snapshot`, { headers: { host: 'app.test' }, dispatcher: agent });
     await res.body.dump();
     await fresh.locator('.list-foot', { hasText: `${TOTAL + 1} exchanges` }).waitFor();
     assert.equal((await fresh.locator('.list-row .num').first().textContent())!.trim(), String(TOTAL + 1));
+    assert.equal((await fresh.locator('.list-row[data-probe=top] .num').first().textContent())!.trim(), String(TOTAL + 1), 'the same element');
   } finally {
     await fresh.close();
   }

@@ -73,7 +73,6 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
     const c = rowCells(x);
     return (
       <div
-        key={x.id}
         role="row"
         aria-selected={x.id === selectedId}
         data-id={x.id}

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { isAtEnd, scrollToReveal, visibleRange } from '../../model/windowing';
 
 /**
@@ -8,9 +8,13 @@ import { isAtEnd, scrollToReveal, visibleRange } from '../../model/windowing';
  * the user is there. role=grid with aria-rowcount and role=row children are
  * also what the renderer benchmark (bench/extras/renderer.ts) reads.
  */
+/** More than any screen shows at once: slot keys stay stable while the list scrolls by a few rows. */
+const SLOTS = 512;
+
 export function WindowedList(props: {
   count: number;
   rowHeight: number;
+  /** The row element (no key: the list keys rows by slot). */
   renderRow: (index: number, top: number) => ReactNode;
   selectedIndex: number;
   onSelect: (index: number) => void;
@@ -85,8 +89,12 @@ export function WindowedList(props: {
   };
 
   const { start, end } = visibleRange(scrollTop, height, rowHeight, count);
+  // Rows are keyed by their slot on screen, not by what they show: when new
+  // exchanges push every row down (newest first, or follow), React rewrites the
+  // text of the row elements already there instead of removing and creating a
+  // screenful of elements on every frame.
   const rows: ReactNode[] = [];
-  for (let i = start; i < end; i++) rows.push(props.renderRow(i, i * rowHeight));
+  for (let i = start; i < end; i++) rows.push(<Fragment key={i % SLOTS}>{props.renderRow(i, i * rowHeight)}</Fragment>);
 
   return (
     <div

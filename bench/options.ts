@@ -19,11 +19,11 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench [-- options]
   --quick             about 3–4 minutes: 1 s per measurement, no Node-backend case, fewer samples,
-                      RSS after 20k exchanges instead of 100k, no renderer, no compiled start-up
+                      RSS after 20k exchanges instead of 100k, no renderer
   --rounds N          interleaved rounds per load (default 3, minimum 3 for the table)
   --only a,b          only these loads (ids: h1, latency, https, tls-new, h2, stream, ws, node-h1, node-latency,
                       cold-cert, memory, startup, renderer)
-  --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy)
+  --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy, node-floor)
   --no-renderer       skip the renderer measurements (--renderer: run them even with --quick)
   --exchanges N       recorded exchanges for the RSS figure (default 100000; 20000 with --quick)
   --out DIR           where to write latest.md / latest.json (default bench/results)`;

@@ -1,4 +1,4 @@
-// `npm run bench`: Gatehouse side by side with nginx, Caddy, HAProxy and node-http-proxy.
+// `npm run bench`: Gatehouse side by side with nginx, Caddy, HAProxy, node-http-proxy and the Node floor.
 // See bench/README.md for what is measured and how; results go to bench/results/.
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,17 +17,18 @@ import { caddyPeer } from './peers/caddy';
 import { haproxyPeer } from './peers/haproxy';
 import { nginxPeer } from './peers/nginx-proxy';
 import { nodeHttpProxyPeer } from './peers/node-http-proxy';
+import { nodeFloorPeer } from './peers/node-floor';
 import type { Peer } from './peers/peer';
 import { freePorts } from './ports';
 import { killAllNow, stopAll } from './processes';
 import { writeResults } from './report';
 import type { BenchResults, SubjectInfo } from './results-model';
 import { directSubject } from './subjects/direct';
-import { gatehouseMissing, gatehouseSubject, startGatehouse } from './subjects/gatehouse';
+import { ensureCompiled, gatehouseMissing, gatehouseSubject, runCompiledByDefault, startGatehouse } from './subjects/gatehouse';
 import type { Subject } from './subjects/subject';
 import { makeWorkspace } from './workspace';
 
-const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer];
+const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer, nodeFloorPeer];
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -77,6 +78,9 @@ async function main(): Promise<number> {
 
     const want = (id: string) => opts.subjects.length === 0 || opts.subjects.includes(id);
     const ghMissing = await gatehouseMissing();
+    const notCompiled = ghMissing ? undefined : await ensureCompiled(log, true);
+    if (notCompiled) notes.push(`Gatehouse ran from TypeScript through tsx, not compiled: ${notCompiled}.`);
+    runCompiledByDefault(notCompiled === undefined);
     for (const [id, recording] of [['gatehouse', true], ['gatehouse-norec', false]] as const) {
       if (!want(id)) continue;
       const label = recording ? 'Gatehouse' : 'Gatehouse (rec off)';

@@ -5,30 +5,7 @@ import { runToEnd } from '../processes';
 import { freePorts } from '../ports';
 import type { ExtraResult } from '../results-model';
 import { median } from '../stats';
-import { COMPILED_CLI, ROOT, startGatehouse } from '../subjects/gatehouse';
-
-function newestTs(dir: string): number {
-  let newest = 0;
-  if (!fs.existsSync(dir)) return 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** dist/main is current (building it with tsc -b main when it is not); returns why not otherwise. */
-async function ensureCompiled(log: (line: string) => void, mayBuild: boolean): Promise<string | undefined> {
-  const sources = Math.max(newestTs(path.join(ROOT, 'main')), newestTs(path.join(ROOT, 'shared')));
-  if (fs.existsSync(COMPILED_CLI) && fs.statSync(COMPILED_CLI).mtimeMs >= sources) return undefined;
-  if (!mayBuild) return 'dist/main is missing or older than main/ (not rebuilt in --quick runs)';
-  log('  compiling main/ (tsc -b main) for the compiled start-up figure…');
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = await runToEnd('tsc -b main', process.execPath, [tsc, '-b', 'main'], 300_000, { cwd: ROOT });
-  if (r.code !== 0 || !fs.existsSync(COMPILED_CLI)) return `tsc -b main failed: ${r.output.trim().split('\n')[0]}`;
-  return undefined;
-}
+import { ensureCompiled, startGatehouse } from '../subjects/gatehouse';
 
 async function startups(o: { dir: string; backends: Backends; runs: number; compiled: boolean }): Promise<{ ready: number[]; line: number[] }> {
   const ready: number[] = [];

@@ -24,11 +24,40 @@ export interface GatehouseOptions {
   maxExchanges?: number;
   httpPort: number;
   httpsPort: number;
-  /** Run the compiled CLI (dist/main/cli/main.js) instead of the checkout's gatehouse.js (tsx). */
+  /** Run the compiled CLI (dist/main/cli/main.js) instead of the checkout's gatehouse.js (tsx); default: see runCompiledByDefault. */
   compiled?: boolean;
 }
 
 export const COMPILED_CLI = path.join(ROOT, 'dist', 'main', 'cli', 'main.js');
+
+function newestTs(dir: string): number {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** dist/main is current (building it with tsc -b main when it is not); returns why not otherwise. */
+export async function ensureCompiled(log: (line: string) => void, mayBuild: boolean): Promise<string | undefined> {
+  const sources = Math.max(newestTs(path.join(ROOT, 'main')), newestTs(path.join(ROOT, 'shared')));
+  if (fs.existsSync(COMPILED_CLI) && fs.statSync(COMPILED_CLI).mtimeMs >= sources) return undefined;
+  if (!mayBuild) return 'dist/main is missing or older than main/';
+  log('  compiling main/ (tsc -b main): the benchmark measures the compiled engine, as the packaged app runs it…');
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = await runToEnd('tsc -b main', process.execPath, [tsc, '-b', 'main'], 300_000, { cwd: ROOT });
+  if (r.code !== 0 || !fs.existsSync(COMPILED_CLI)) return `tsc -b main failed: ${r.output.trim().split('\n')[0]}`;
+  return undefined;
+}
+
+/** Whether Gatehouse subjects run compiled unless told otherwise (set once by run.ts after ensureCompiled). */
+let compiledByDefault = false;
+export function runCompiledByDefault(on: boolean): void {
+  compiledByDefault = on;
+}
 
 /** The config the benchmark gives Gatehouse: the same paths as every peer, plus *.app.test for cold certificates. */
 export function gatehouseConfig(o: GatehouseOptions, dnsPort: number): object {
@@ -74,7 +103,7 @@ export async function startGatehouse(o: GatehouseOptions): Promise<StartedGateho
   const p = startProcess(
     `gatehouse${o.recording ? '' : ' (recording off)'}`,
     process.execPath,
-    [o.compiled ? COMPILED_CLI : CLI, 'start', '--headless', '--config', configFile, '--data-dir', dataDir, '--http-port', String(o.httpPort), '--https-port', String(o.httpsPort)],
+    [(o.compiled ?? compiledByDefault) ? COMPILED_CLI : CLI, 'start', '--headless', '--config', configFile, '--data-dir', dataDir, '--http-port', String(o.httpPort), '--https-port', String(o.httpsPort)],
     { env, cwd: o.dir },
   );
   let listeningLineMs: number | undefined;

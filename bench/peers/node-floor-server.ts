@@ -1,0 +1,107 @@
+// The Node floor: the least a reverse proxy on Gatehouse's own stack can do, run as its own process:
+// `node --import tsx node-floor-server.ts <json>` with {httpPort, httpsPort, nginxPort, nodePort, cert, key, nodePaths}.
+// node:http / node:http2 (h2 + http/1.1 over TLS) in, undici Pool.dispatch out, raw headers passed
+// through, no routing table, no header policy, no recording, no error pages, WebSockets as a raw
+// TCP splice. It shows what Node and undici alone cost per request on this machine, so the
+// benchmark can tell Gatehouse's own overhead apart from the platform's.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Pool, type Dispatcher } from 'undici';
+
+const cfg = JSON.parse(process.argv[2]!) as {
+  httpPort: number;
+  httpsPort: number;
+  nginxPort: number;
+  nodePort: number;
+  cert: string;
+  key: string;
+  nodePaths: string[];
+};
+const pools = new Map<number, Pool>();
+const poolFor = (port: number): Pool => {
+  let p = pools.get(port);
+  if (!p) pools.set(port, (p = new Pool(`http://127.0.0.1:${port}`, { pipelining: 1, keepAliveTimeout: 4_000 })));
+  return p;
+};
+const portFor = (url: string | undefined): number => (cfg.nodePaths.some((p) => url?.startsWith(p)) ? cfg.nodePort : cfg.nginxPort);
+const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'http2-settings']);
+
+function requestHeaders(raw: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.charCodeAt(0) === 58 /* : */ || HOP.has(name.toLowerCase())) continue;
+    out.push(name, raw[i + 1]!);
+  }
+  return out;
+}
+
+type AnyReq = http.IncomingMessage | http2.Http2ServerRequest;
+type AnyRes = http.ServerResponse | http2.Http2ServerResponse;
+
+function handler(req: AnyReq, res: AnyRes): void {
+  const h2 = req.httpVersionMajor === 2;
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const handler: Dispatcher.DispatchHandler = {
+    onConnect() {},
+    onHeaders(status, raw, resume) {
+      const flat: string[] = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        const name = raw[i]!.toString('latin1');
+        if (HOP.has(name.toLowerCase())) continue;
+        flat.push(h2 ? name.toLowerCase() : name, raw[i + 1]!.toString('latin1'));
+      }
+      (res as http.ServerResponse).writeHead(status, flat);
+      res.on('drain', resume);
+      return true;
+    },
+    onData(chunk) {
+      return (res as http.ServerResponse).write(chunk);
+    },
+    onComplete() {
+      res.end();
+    },
+    onError() {
+      if (!res.headersSent) {
+        res.writeHead(502);
+        res.end();
+      } else res.destroy();
+    },
+  };
+  poolFor(portFor(req.url)).dispatch(
+    { path: req.url ?? '/', method: req.method as Dispatcher.HttpMethod, headers: requestHeaders(req.rawHeaders), body: hasBody ? (req as http.IncomingMessage) : null },
+    handler,
+  );
+}
+
+function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+  const upstream = net.connect(portFor(req.url), '127.0.0.1', () => {
+    let text = `${req.method} ${req.url} HTTP/1.1\r\n`;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) text += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+    upstream.write(`${text}\r\n`);
+    if (head.length) upstream.write(head);
+    upstream.pipe(socket).pipe(upstream);
+  });
+  upstream.on('error', () => socket.destroy());
+  socket.on('error', () => upstream.destroy());
+}
+
+const plain = http.createServer({ keepAliveTimeout: 120_000 }, handler);
+const secure = http2.createSecureServer(
+  { cert: fs.readFileSync(cfg.cert), key: fs.readFileSync(cfg.key), allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } },
+  handler,
+);
+plain.on('upgrade', upgrade);
+secure.on('upgrade', upgrade);
+let up = 0;
+const ready = () => {
+  if (++up === 2) console.log('node floor listening');
+};
+plain.listen(cfg.httpPort, '127.0.0.1', 4096, ready);
+secure.listen(cfg.httpsPort, '127.0.0.1', 4096, ready);
+const stop = () => process.exit(0);
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

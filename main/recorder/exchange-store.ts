@@ -127,8 +127,22 @@ export class ExchangeStore {
     const cursor = params.cursor !== undefined && params.cursor !== '' ? Number(params.cursor) : undefined;
     if (cursor !== undefined && !Number.isFinite(cursor)) throw new RangeError(`invalid cursor "${params.cursor}"`);
     const items: ExchangeSummary[] = [];
-    let total = 0;
     let nextCursor: string | undefined;
+    if (params.filter === undefined) {
+      // Unfiltered: the total is the count, and only the page (plus one, for the cursor) needs summaries.
+      const page: ListPage = { items, total: this.count };
+      if (!newestFirst) {
+        const start = cursor === undefined ? this.head : this.firstAfter(cursor);
+        for (let i = start; i < this.items.length && items.length < limit; i++) items.push(this.items[i]!.summary());
+        if (start + limit < this.items.length && items.length === limit) page.nextCursor = String(items[items.length - 1]!.seq);
+      } else {
+        const start = cursor === undefined ? this.items.length : this.firstAfter(cursor - 1);
+        for (let i = start - 1; i >= this.head && items.length < limit; i--) items.push(this.items[i]!.summary());
+        if (start - limit > this.head && items.length === limit) page.nextCursor = String(items[items.length - 1]!.seq);
+      }
+      return page;
+    }
+    let total = 0;
     const visit = (r: RecordedExchange, inPage: boolean): void => {
       const s = r.summary();
       if (!matchesFilter(s, params.filter)) return;

@@ -94,5 +94,22 @@ test('paging with a cursor walks every exchange exactly once, in both orders, wi
   }
   const errors = rec.list({ filter: { statusClass: ['5xx'] } });
   assert.equal(errors.total, 50);
+  // Unfiltered pages (summaries built for the page only) walk the same way, ending exactly at the end.
+  for (const [order, limit] of [['oldest-first', 50], ['newest-first', 50], ['oldest-first', 40], ['newest-first', 40]] as const) {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    for (let n = 0; n < 20; n++) {
+      const page = rec.list({ limit, order, ...(cursor ? { cursor } : {}) });
+      pages++;
+      assert.equal(page.total, 250);
+      seen.push(...page.items.map((x) => x.url));
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    assert.equal(pages, Math.ceil(250 / limit), `${order} by ${limit}: no empty last page`);
+    const expected = Array.from({ length: 250 }, (_, i) => `/p/${order === 'oldest-first' ? i : 249 - i}`);
+    assert.deepEqual(seen, expected, `${order} by ${limit}`);
+  }
   rec.close();
 });

@@ -6,7 +6,7 @@ import type { WrkResult } from './load/wrk-output';
 import { runWsEcho } from './load/ws-echo';
 import type { BenchOptions } from './options';
 import { probeH2, probeHttp, probeWs } from './probe';
-import { sampleRss } from './rss';
+import { cpuSeconds, sampleRss } from './rss';
 import type { Subject } from './subjects/subject';
 
 /** Last measured HTTP/2 rate per URL: sizes the next counted h2load run. */
@@ -59,9 +59,13 @@ export const LOADS: Load[] = [
     missing: () => wrkMissing(),
     url: (s) => s.url('nginx', 'http'),
     probe: (u) => probeHttp(u),
-    async run(url, _s, ctx) {
+    async run(url, s, ctx) {
+      // The subject's own CPU time per request: steadier than req/s on a shared 2-core machine.
+      const cpu0 = s.pid !== undefined ? cpuSeconds(s.pid, s.rssTree ?? true) : undefined;
       const r = await runWrk({ url, threads: 2, connections: 50, seconds: ctx.opts.seconds.throughput });
-      return { value: r.requestsPerSec, warnings: checked(r, url) };
+      const cpu1 = s.pid !== undefined ? cpuSeconds(s.pid, s.rssTree ?? true) : undefined;
+      const extra = cpu0 !== undefined && cpu1 !== undefined && r.requests > 0 ? { cpuUsPerRequest: ((cpu1 - cpu0) * 1e6) / r.requests } : undefined;
+      return { value: r.requestsPerSec, ...(extra ? { extra } : {}), warnings: checked(r, url) };
     },
   },
   {

@@ -74,3 +74,25 @@ export function sampleRss(pid: number, intervalMs: number, tree = true): { stop(
     },
   };
 }
+
+/** CPU time (user + system) in seconds used so far by a process, or with `tree` by it and its descendants (Linux /proc). */
+export function cpuSeconds(pid: number, tree = true): number | undefined {
+  const pids = tree ? processTree(pid) : [pid];
+  let ticks = 0;
+  let any = false;
+  for (const p of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      // Fields after the command name (which may contain spaces): utime is the 14th field, stime the 15th.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(rest[11]) + Number(rest[12]);
+      any = true;
+    } catch {
+      // The process ended.
+    }
+  }
+  return any ? ticks / CLOCK_TICKS_PER_SECOND : undefined;
+}
+
+/** USER_HZ: the unit of utime/stime in /proc/<pid>/stat (100 on Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -138,55 +138,81 @@ function isPrefixedSeq(id: string, prefix: string, seq: number): boolean {
 
 type ColumnKey = (typeof COLUMN_KEYS)[number];
 
-/** The column as runs when that takes fewer numbers than one value per row. */
-function compact<T extends number | null>(values: T[]): Column<T> {
-  const runs: Array<T | number> = [];
-  for (let i = 0; i < values.length; ) {
-    const v = values[i]!;
-    let j = i + 1;
-    while (j < values.length && values[j] === v) j++;
-    runs.push(v, j - i);
-    if (runs.length >= values.length) return values;
-    i = j;
+/**
+ * Builds one column in a single pass: as runs while that stays shorter than one
+ * value per row, switching to plain values the moment it would not (the same
+ * choice as compacting a finished array, without the per-field array of n values
+ * that most columns never need).
+ */
+class ColumnBuilder<T extends number | null> {
+  private runs: Array<T | number> = [];
+  private values: T[] | null = null;
+  private last: T | undefined;
+  private count = 0;
+  private rows = 0;
+
+  constructor(private readonly n: number) {}
+
+  push(v: T): void {
+    this.rows++;
+    if (this.values) {
+      this.values.push(v);
+      return;
+    }
+    if (this.count > 0 && v === this.last) {
+      this.count++;
+      return;
+    }
+    if (this.count > 0) this.closeRun(this.rows - 1);
+    if (this.values) {
+      (this.values as T[]).push(v);
+      return;
+    }
+    this.last = v;
+    this.count = 1;
   }
-  return { runs };
+
+  /** Ends the current run; `covered`: the rows the runs then hold. */
+  private closeRun(covered: number): void {
+    this.runs.push(this.last as T, this.count);
+    this.count = 0;
+    if (this.runs.length >= this.n) this.values = expandRuns(this.runs, covered);
+  }
+
+  done(): Column<T> {
+    if (this.values) return this.values;
+    if (this.count > 0) this.closeRun(this.rows);
+    return this.values ?? { runs: this.runs };
+  }
 }
 
-function expand(key: string, col: unknown, n: number): Array<number | null> {
-  if (Array.isArray(col)) {
-    if (col.length !== n) throw new RangeError(`summary columns: "${key}" must hold ${n} values`);
-    return col as Array<number | null>;
-  }
-  const runs = (col as { runs?: unknown } | null)?.runs;
-  if (!Array.isArray(runs) || runs.length % 2 !== 0) throw new RangeError(`summary columns: "${key}" must be a list of values or { runs }`);
-  const out: Array<number | null> = new Array(n);
-  let at = 0;
+function expandRuns<T extends number | null>(runs: Array<T | number>, rows: number): T[] {
+  const out: T[] = [];
   for (let r = 0; r < runs.length; r += 2) {
-    const v = runs[r] as number | null;
-    const count = runs[r + 1] as number;
-    if (!Number.isInteger(count) || count <= 0 || at + count > n) throw new RangeError(`summary columns: the runs of "${key}" do not add up to ${n}`);
-    out.fill(v, at, at + count);
-    at += count;
+    const v = runs[r] as T;
+    for (let k = runs[r + 1] as number; k > 0; k--) out.push(v);
   }
-  if (at !== n) throw new RangeError(`summary columns: the runs of "${key}" do not add up to ${n}`);
+  if (out.length !== rows) throw new RangeError('summary columns: internal run count mismatch');
   return out;
 }
 
 export function encodeSummaryColumns(items: readonly ExchangeSummary[]): SummaryColumns {
   const t = new StringTable();
+  const n = items.length;
   const ticks = ticksAreExact(items);
   const idPrefix = idPrefixOf(items);
-  // Plain local arrays, one per field, filled in one pass (monomorphic and allocation-light).
-  const id: number[] = [];
-  const seq: number[] = [];
-  const startedAt: number[] = [];
-  const endedAt: Array<number | null> = [];
-  const clientPort: number[] = [];
-  const status: Array<number | null> = [];
-  const requestSize: number[] = [];
-  const responseSize: number[] = [];
-  const websocket: number[] = [];
-  const wsMessageCount: Array<number | null> = [];
+  const num = () => new ColumnBuilder<number>(n);
+  const opt = () => new ColumnBuilder<number | null>(n);
+  const id = num();
+  const seq = num();
+  const startedAt = num();
+  const endedAt = opt();
+  const clientPort = num();
+  const status = opt();
+  const requestSize = num();
+  const responseSize = num();
+  const websocket = num();
+  const wsMessageCount = opt();
   const strings = {
     id: t.column(),
     source: t.column(),
@@ -203,19 +229,19 @@ export function encodeSummaryColumns(items: readonly ExchangeSummary[]): Summary
     errorCode: t.column(),
     replayOf: t.column(),
   };
-  const source: number[] = [];
-  const state: number[] = [];
-  const clientAddress: number[] = [];
-  const scheme: number[] = [];
-  const httpVersion: number[] = [];
-  const method: number[] = [];
-  const host: number[] = [];
-  const url: number[] = [];
-  const routeId: number[] = [];
-  const target: number[] = [];
-  const contentType: number[] = [];
-  const errorCode: number[] = [];
-  const replayOf: number[] = [];
+  const source = num();
+  const state = num();
+  const clientAddress = num();
+  const scheme = num();
+  const httpVersion = num();
+  const method = num();
+  const host = num();
+  const url = num();
+  const routeId = num();
+  const target = num();
+  const contentType = num();
+  const errorCode = num();
+  const replayOf = num();
   let prevSeq = 0;
   let prevStart = 0;
   for (const x of items) {
@@ -252,34 +278,105 @@ export function encodeSummaryColumns(items: readonly ExchangeSummary[]): Summary
     replayOf.push(strings.replayOf(x.replayOf));
   }
   return {
-    count: items.length,
+    count: n,
     strings: t.strings,
     idPrefix,
     timeUnit: ticks ? 'ticks' : 'ms',
-    id: compact(id),
-    seq: compact(seq),
-    source: compact(source),
-    state: compact(state),
-    startedAt: compact(startedAt),
-    endedAt: compact(endedAt),
-    clientAddress: compact(clientAddress),
-    clientPort: compact(clientPort),
-    scheme: compact(scheme),
-    httpVersion: compact(httpVersion),
-    method: compact(method),
-    host: compact(host),
-    url: compact(url),
-    routeId: compact(routeId),
-    target: compact(target),
-    status: compact(status),
-    contentType: compact(contentType),
-    requestSize: compact(requestSize),
-    responseSize: compact(responseSize),
-    websocket: compact(websocket),
-    wsMessageCount: compact(wsMessageCount),
-    errorCode: compact(errorCode),
-    replayOf: compact(replayOf),
+    id: id.done(),
+    seq: seq.done(),
+    source: source.done(),
+    state: state.done(),
+    startedAt: startedAt.done(),
+    endedAt: endedAt.done(),
+    clientAddress: clientAddress.done(),
+    clientPort: clientPort.done(),
+    scheme: scheme.done(),
+    httpVersion: httpVersion.done(),
+    method: method.done(),
+    host: host.done(),
+    url: url.done(),
+    routeId: routeId.done(),
+    target: target.done(),
+    status: status.done(),
+    contentType: contentType.done(),
+    requestSize: requestSize.done(),
+    responseSize: responseSize.done(),
+    websocket: websocket.done(),
+    wsMessageCount: wsMessageCount.done(),
+    errorCode: errorCode.done(),
+    replayOf: replayOf.done(),
   };
+}
+
+/**
+ * Reads one column row by row, straight from its runs or values (no expanded
+ * copy per column), checking each value's kind as it goes.
+ */
+class ColumnReader {
+  private readonly values: ReadonlyArray<unknown> | null;
+  private readonly runs: ReadonlyArray<unknown> | null;
+  private r = 0;
+  private left = 0;
+  private current: unknown;
+  private i = 0;
+
+  constructor(
+    private readonly key: string,
+    col: unknown,
+    n: number,
+    /** 'n': numbers; 'o': numbers or null; 's' / 'S': string-table indexes (-1 allowed / not). */
+    private readonly kind: 'n' | 'o' | 's' | 'S',
+    private readonly table: readonly string[],
+  ) {
+    if (Array.isArray(col)) {
+      if (col.length !== n) throw new RangeError(`summary columns: "${key}" must hold ${n} values`);
+      this.values = col;
+      this.runs = null;
+      return;
+    }
+    const runs = (col as { runs?: unknown } | null)?.runs;
+    if (!Array.isArray(runs) || runs.length % 2 !== 0) throw new RangeError(`summary columns: "${key}" must be a list of values or { runs }`);
+    let total = 0;
+    for (let r = 1; r < runs.length; r += 2) {
+      const count = runs[r] as number;
+      if (!Number.isInteger(count) || count <= 0) throw new RangeError(`summary columns: the runs of "${key}" do not add up to ${n}`);
+      total += count;
+    }
+    if (total !== n) throw new RangeError(`summary columns: the runs of "${key}" do not add up to ${n}`);
+    this.values = null;
+    this.runs = runs;
+  }
+
+  private raw(): unknown {
+    if (this.values) return this.values[this.i++];
+    if (this.left === 0) {
+      this.current = this.runs![this.r];
+      this.left = this.runs![this.r + 1] as number;
+      this.r += 2;
+    }
+    this.left--;
+    return this.current;
+  }
+
+  number(): number {
+    const v = this.raw();
+    if (typeof v !== 'number') throw new RangeError(`summary columns: "${this.key}" must hold numbers`);
+    return v;
+  }
+
+  optional(): number | null {
+    const v = this.raw();
+    if (v !== null && typeof v !== 'number') throw new RangeError(`summary columns: "${this.key}" must hold numbers or null`);
+    return v as number | null;
+  }
+
+  string(): string | undefined {
+    const i = this.raw() as number;
+    if (i === -1 && this.kind === 's') return undefined;
+    const v = this.table[i];
+    if (typeof v !== 'string') throw new RangeError(`summary columns: "${this.key}" refers to string ${String(i)}, which is not in the table`);
+    return v;
+  }
 }
 
 /** The summaries back as objects, oldest first. Throws a RangeError when the value is not well formed. */
@@ -290,65 +387,48 @@ export function decodeSummaryColumns(c: SummaryColumns): ExchangeSummary[] {
   }
   if (c.timeUnit !== 'ticks' && c.timeUnit !== 'ms') throw new RangeError(`summary columns: unknown time unit "${String(c.timeUnit)}"`);
   const table = c.strings;
-  /** Required string columns may not say "absent" (-1). */
-  const strings = (key: ColumnKey, required = false): string[] =>
-    (expand(key, c[key], n) as number[]).map((i) => {
-      if (i === -1 && !required) return undefined as unknown as string;
-      const v = table[i];
-      if (typeof v !== 'string') throw new RangeError(`summary columns: "${key}" refers to string ${i}, which is not in the table`);
-      return v;
-    });
-  const numbers = (key: ColumnKey): number[] => {
-    const col = expand(key, c[key], n);
-    for (const v of col) if (typeof v !== 'number') throw new RangeError(`summary columns: "${key}" must hold numbers`);
-    return col as number[];
-  };
-  const optional = (key: ColumnKey): Array<number | null> => {
-    const col = expand(key, c[key], n);
-    for (const v of col) if (v !== null && typeof v !== 'number') throw new RangeError(`summary columns: "${key}" must hold numbers or null`);
-    return col;
-  };
-  const idIndex = numbers('id');
-  const seqDelta = numbers('seq');
-  const startedAt = numbers('startedAt');
-  const endedAt = optional('endedAt');
-  const source = strings('source', true);
-  const state = strings('state', true);
-  const clientAddress = strings('clientAddress', true);
-  const clientPort = numbers('clientPort');
-  const scheme = strings('scheme', true);
-  const httpVersion = strings('httpVersion', true);
-  const method = strings('method', true);
-  const host = strings('host', true);
-  const url = strings('url', true);
-  const routeId = strings('routeId');
-  const target = strings('target');
-  const status = optional('status');
-  const contentType = strings('contentType');
-  const requestSize = numbers('requestSize');
-  const responseSize = numbers('responseSize');
-  const websocket = numbers('websocket');
-  const wsMessageCount = optional('wsMessageCount');
-  const errorCode = strings('errorCode');
-  const replayOf = strings('replayOf');
+  const col = (key: ColumnKey, kind: 'n' | 'o' | 's' | 'S') => new ColumnReader(key, c[key], n, kind, table);
+  const idIndex = col('id', 'n');
+  const seqDelta = col('seq', 'n');
+  const startedAt = col('startedAt', 'n');
+  const endedAt = col('endedAt', 'o');
+  const source = col('source', 'S');
+  const state = col('state', 'S');
+  const clientAddress = col('clientAddress', 'S');
+  const clientPort = col('clientPort', 'n');
+  const scheme = col('scheme', 'S');
+  const httpVersion = col('httpVersion', 'S');
+  const method = col('method', 'S');
+  const host = col('host', 'S');
+  const url = col('url', 'S');
+  const routeId = col('routeId', 's');
+  const target = col('target', 's');
+  const status = col('status', 'o');
+  const contentType = col('contentType', 's');
+  const requestSize = col('requestSize', 'n');
+  const responseSize = col('responseSize', 'n');
+  const websocket = col('websocket', 'n');
+  const wsMessageCount = col('wsMessageCount', 'o');
+  const errorCode = col('errorCode', 's');
+  const replayOf = col('replayOf', 's');
   const ticks = c.timeUnit === 'ticks';
   const out: ExchangeSummary[] = new Array(n);
   let seq = 0;
   let start = 0;
   for (let i = 0; i < n; i++) {
-    seq += seqDelta[i]!;
-    const ended = endedAt[i];
+    seq += seqDelta.number();
+    const ended = endedAt.optional();
     let started: number;
     let end: number | undefined;
     if (ticks) {
-      start += startedAt[i]!;
+      start += startedAt.number();
       started = start / TIME_TICKS_PER_MS;
-      if (ended !== null && ended !== undefined) end = (start + ended) / TIME_TICKS_PER_MS;
+      if (ended !== null) end = (start + ended) / TIME_TICKS_PER_MS;
     } else {
-      started = startedAt[i]!;
-      if (ended !== null && ended !== undefined) end = ended;
+      started = startedAt.number();
+      if (ended !== null) end = ended;
     }
-    const idAt = idIndex[i]!;
+    const idAt = idIndex.number();
     let id: string;
     if (idAt === -1) id = c.idPrefix + seq;
     else {
@@ -359,30 +439,35 @@ export function decodeSummaryColumns(c: SummaryColumns): ExchangeSummary[] {
     const x: ExchangeSummary = {
       id,
       seq,
-      source: source[i] as ExchangeSource,
-      state: state[i] as ExchangeState,
+      source: source.string() as ExchangeSource,
+      state: state.string() as ExchangeState,
       startedAt: started,
-      clientAddress: clientAddress[i]!,
-      clientPort: clientPort[i]!,
-      scheme: scheme[i] as ExchangeSummary['scheme'],
-      httpVersion: httpVersion[i] as HttpVersion,
-      method: method[i]!,
-      host: host[i]!,
-      url: url[i]!,
-      requestSize: requestSize[i]!,
-      responseSize: responseSize[i]!,
-      websocket: websocket[i] === 1,
+      clientAddress: clientAddress.string()!,
+      clientPort: clientPort.number(),
+      scheme: scheme.string() as ExchangeSummary['scheme'],
+      httpVersion: httpVersion.string() as HttpVersion,
+      method: method.string()!,
+      host: host.string()!,
+      url: url.string()!,
+      requestSize: requestSize.number(),
+      responseSize: responseSize.number(),
+      websocket: websocket.number() === 1,
     };
     if (end !== undefined) x.endedAt = end;
-    if (routeId[i] !== undefined) x.routeId = routeId[i];
-    if (target[i] !== undefined) x.target = target[i];
-    const st = status[i];
-    if (st !== null && st !== undefined) x.status = st;
-    if (contentType[i] !== undefined) x.contentType = contentType[i];
-    const ws = wsMessageCount[i];
-    if (ws !== null && ws !== undefined) x.wsMessageCount = ws;
-    if (errorCode[i] !== undefined) x.errorCode = errorCode[i];
-    if (replayOf[i] !== undefined) x.replayOf = replayOf[i];
+    const route = routeId.string();
+    if (route !== undefined) x.routeId = route;
+    const tgt = target.string();
+    if (tgt !== undefined) x.target = tgt;
+    const st = status.optional();
+    if (st !== null) x.status = st;
+    const ct = contentType.string();
+    if (ct !== undefined) x.contentType = ct;
+    const ws = wsMessageCount.optional();
+    if (ws !== null) x.wsMessageCount = ws;
+    const err = errorCode.string();
+    if (err !== undefined) x.errorCode = err;
+    const rep = replayOf.string();
+    if (rep !== undefined) x.replayOf = rep;
     out[i] = x;
   }
   return out;

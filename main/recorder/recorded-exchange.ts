@@ -30,10 +30,12 @@ export interface RecordedWsMessage {
 }
 
 /**
- * A header set as a record holds it: a serialised HTTP/1 head kept as the one string it
- * arrived as, or the pairs flattened into one array (name, value, name, value…). Either
- * costs one object per header set instead of one per header; both turn back into
- * RawHeaders only when someone reads the exchange.
+ * A header set as a record holds it: one serialised head string (a start line,
+ * possibly empty, then "Name: value" lines), or, for the rare set that a head
+ * cannot carry exactly, the pairs flattened into one array. A record outlives
+ * many young-generation collections, and every object it holds is copied by
+ * each: one string per header set instead of two per header keeps that cheap.
+ * Both turn back into RawHeaders only when someone reads the exchange.
  */
 export type StoredHeaders = string | readonly string[];
 
@@ -47,9 +49,27 @@ function flattened(s: string): string {
   return s.charCodeAt(0) === -1 ? s.slice(0) : s;
 }
 
-/** Stores a header set the engine passed (pairs are flattened into one array, a head string into one buffer). */
+/** Whether "name: value" survives a round trip through parseHeadBlock unchanged. */
+function fitsHeadLine(name: string, value: string): boolean {
+  if (name.length === 0 || name.includes(':') || name.includes('\n') || name.includes('\r')) return false;
+  if (name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32) return false;
+  if (value.includes('\n') || value.includes('\r')) return false;
+  return value.length === 0 || (value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32);
+}
+
+/** Stores a header set the engine passed: a head string as one flat string, pairs serialised into one. */
 export function storeHeaders(headers: RawHeaders | string): StoredHeaders {
   if (typeof headers === 'string') return flattened(headers);
+  let head = '';
+  for (let i = 0; i < headers.length; i++) {
+    const pair = headers[i]!;
+    if (!fitsHeadLine(pair[0], pair[1])) return flatPairs(headers);
+    head += `\r\n${pair[0]}: ${pair[1]}`;
+  }
+  return flattened(head);
+}
+
+function flatPairs(headers: RawHeaders): readonly string[] {
   const flat: string[] = new Array(headers.length * 2);
   for (let i = 0, j = 0; i < headers.length; i++, j += 2) {
     const pair = headers[i]!;

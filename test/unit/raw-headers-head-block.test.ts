@@ -40,14 +40,32 @@ test('stored header sets read back as the pairs they were, whichever form they a
     ['Host', 'app.test'],
     ['Accept', '*/*'],
     ['accept', 'text/html'],
+    ['X-Empty', ''],
+    ['Referer', 'http://a:1/x?y=z'],
   ];
-  const flat = storeHeaders(pairs);
-  assert.deepEqual(flat, ['Host', 'app.test', 'Accept', '*/*', 'accept', 'text/html']);
-  assert.deepEqual(readHeaders(flat), pairs);
-  assert.notEqual(readHeaders(flat), pairs, 'a fresh copy');
+  const stored = storeHeaders(pairs);
+  assert.equal(typeof stored, 'string', 'pairs a head can carry are kept as one string');
+  assert.deepEqual(readHeaders(stored), pairs);
+  assert.notEqual(readHeaders(stored), pairs, 'a fresh copy');
+  assert.deepEqual(readHeaders(storeHeaders([])), []);
   assert.equal(storeHeaders(HEAD), HEAD, 'a serialised head is kept as the string it is');
   assert.deepEqual(readHeaders(HEAD), parseHeadBlock(HEAD));
-  assert.ok(headersBytes(flat) > 'Hostapp.testAccept*/*accepttext/html'.length);
+  assert.ok(headersBytes(stored) > 'Hostapp.testAccept*/*accepttext/html'.length);
   assert.ok(headersBytes(HEAD) >= HEAD.length);
   assert.equal(headersBytes(undefined), 0);
+});
+
+test('pairs a head line cannot carry exactly (imported HAR files) are kept as they are', () => {
+  for (const odd of [
+    ['X-Padded', '  spaced  '],
+    ['X-Multi', 'a\r\nInjected: yes'],
+    ['Bad:Name', 'v'],
+    ['', 'no name'],
+    [' Lead', 'v'],
+  ] as [string, string][]) {
+    const pairs: [string, string][] = [['Host', 'app.test'], odd];
+    const stored = storeHeaders(pairs);
+    assert.ok(Array.isArray(stored), `${JSON.stringify(odd)} falls back to the flat form`);
+    assert.deepEqual(readHeaders(stored), pairs, `${JSON.stringify(odd)} reads back exactly`);
+  }
 });

@@ -220,3 +220,30 @@ test('the incremental filtered view always equals a full rescan (random event se
     assert.ok(snap.rows.length <= 150);
   }
 });
+
+test('rows are found by seq: ids that do not end in their seq, updates after drops, oldest-first removal', () => {
+  const frames = manualFrames();
+  const store = new TrafficStore(frames);
+  store.replaceAll([x(1), x(2, { id: 'imported-7' }), x(3), x(4)]);
+  assert.equal(store.get('imported-7')?.seq, 2, 'an id that is not prefix+seq is still found');
+  assert.equal(store.get('e7'), undefined, 'a seq-shaped id whose seq is held by another id is not confused with it');
+  // The recorder's ring drops the two oldest; an update for e4 and a new e5 arrive in the same frame.
+  store.enqueue({ kind: 'remove', ids: ['e1', 'imported-7'] });
+  store.enqueue({ kind: 'upsert', items: [x(4, { state: 'complete', status: 201 }), x(5)] });
+  const before = store.getSnapshot();
+  frames.run();
+  const s = store.getSnapshot();
+  assert.deepEqual(s.rows.map((r) => [r.id, r.status]), [
+    ['e3', undefined],
+    ['e4', 201],
+    ['e5', undefined],
+  ]);
+  assert.deepEqual(s.change, { kind: 'append', dropped: 2, from: 2, updated: [1] });
+  assert.equal(before.rows.length, 4, 'the previous snapshot keeps its rows');
+  assert.equal(store.get('e4')?.status, 201);
+  assert.equal(store.get('e1'), undefined);
+  // A later update of a row that moved because of the drop lands on the right row.
+  store.enqueue({ kind: 'upsert', items: [x(3, { state: 'complete', status: 500 })] });
+  frames.run();
+  assert.deepEqual(store.getSnapshot().rows.map((r) => r.status), [500, 201, undefined]);
+});

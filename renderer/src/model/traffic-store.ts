@@ -5,7 +5,8 @@ import type { FrameScheduler } from './frame-scheduler';
  * The exchanges the traffic list shows. Incoming events are queued and applied
  * in ONE batch per animation frame (thousands of events a second become one
  * render), producing an immutable snapshot for React's useSyncExternalStore.
- * Rows are kept oldest first, ordered by seq.
+ * Rows are kept oldest first, ordered by seq (unique per exchange), so a row is
+ * found by binary search on seq: no id index to build for 100k loaded rows.
  */
 export type TrafficEvent =
   | { kind: 'upsert'; items: readonly ExchangeSummary[] }
@@ -38,9 +39,6 @@ export const DEFAULT_ROW_CAP = 200_000;
 
 export class TrafficStore {
   private snapshot: TrafficSnapshot = { version: 0, rows: [], change: { kind: 'reset' }, loading: true };
-  /** id -> absolute position; the row is at (abs - base) in the current rows. */
-  private index = new Map<string, number>();
-  private base = 0;
   private queue: TrafficEvent[] = [];
   private held = false;
   private cancelFrame: (() => void) | null = null;
@@ -59,8 +57,15 @@ export class TrafficStore {
   };
 
   get(id: string): ExchangeSummary | undefined {
-    const abs = this.index.get(id);
-    return abs === undefined ? undefined : this.snapshot.rows[abs - this.base];
+    const rows = this.snapshot.rows;
+    // Recorder ids end in their seq ("e123"): try that first, then look everywhere.
+    const m = /(\d+)$/.exec(id);
+    if (m) {
+      const pos = positionOf(rows, Number(m[1]), id);
+      if (pos >= 0) return rows[pos];
+    }
+    for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.id === id) return rows[i];
+    return undefined;
   }
 
   /** Queues events; they are applied together on the next frame. */
@@ -78,7 +83,6 @@ export class TrafficStore {
   replaceAll(items: readonly ExchangeSummary[]): void {
     const rows = isSortedBySeq(items) ? items : [...items].sort((a, b) => a.seq - b.seq);
     const trimmed = rows.length > this.cap ? rows.slice(rows.length - this.cap) : rows;
-    this.reindex(trimmed);
     this.held = false;
     this.publish(trimmed, { kind: 'reset' }, false);
     this.flush();
@@ -100,7 +104,6 @@ export class TrafficStore {
       if (ev.kind === 'remove') {
         if (ev.all) {
           rows = [];
-          this.reindex(rows);
           from = 0;
           updated = [];
           removed = null;
@@ -113,45 +116,37 @@ export class TrafficStore {
       }
       for (const item of ev.items) {
         if (removed?.has(item.id)) continue;
-        const abs = this.index.get(item.id);
-        if (abs !== undefined) {
-          const pos = abs - this.base;
-          rows[pos] = newer(rows[pos]!, item);
-          if (pos < from) updated.push(pos);
-          continue;
-        }
         const last = rows[rows.length - 1];
         if (!last || last.seq < item.seq) {
-          this.index.set(item.id, this.base + rows.length);
           rows.push(item);
+          continue;
+        }
+        const pos = positionOf(rows, item.seq, item.id);
+        if (pos >= 0) {
+          rows[pos] = newer(rows[pos]!, item);
+          if (pos < from) updated.push(pos);
         } else {
-          // Out of order (rare): insert by seq and renumber.
+          // Out of order (rare): insert by seq.
           rows.splice(insertionPoint(rows, item.seq), 0, item);
-          this.reindex(rows);
           reset = true;
         }
       }
     }
     let dropped = 0;
     if (removed) {
-      let present = 0;
-      for (const id of removed) if (this.index.has(id)) present++;
+      // The usual removal: the recorder's ring dropped its oldest, a prefix of the rows.
       let k = 0;
       while (k < rows.length && removed.has(rows[k]!.id)) k++;
-      if (k === present) dropped = k;
+      if (k === removed.size) dropped = k;
       else {
         const gone = removed;
         rows = rows.filter((r) => !gone.has(r.id));
-        this.reindex(rows);
         reset = true;
       }
     }
     if (rows.length - dropped > this.cap) dropped = rows.length - this.cap;
-    if (dropped > 0) {
-      for (let i = 0; i < dropped; i++) this.index.delete(rows[i]!.id);
-      rows = rows.slice(dropped);
-      this.base += dropped;
-    }
+    // In place on this frame's own copy (V8 trims the front without copying).
+    if (dropped > 0) rows.splice(0, dropped);
     const change: RowsChange =
       reset || dropped > from
         ? { kind: 'reset' }
@@ -163,12 +158,6 @@ export class TrafficStore {
     this.cancelFrame?.();
     this.cancelFrame = null;
     this.queue = [];
-  }
-
-  private reindex(rows: readonly ExchangeSummary[]): void {
-    this.base = 0;
-    this.index = new Map();
-    for (let i = 0; i < rows.length; i++) this.index.set(rows[i]!.id, i);
   }
 
   private schedule(): void {
@@ -200,6 +189,12 @@ function insertionPoint(rows: readonly ExchangeSummary[], seq: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The position of the row with this seq and id, or -1. */
+function positionOf(rows: readonly ExchangeSummary[], seq: number, id: string): number {
+  const p = insertionPoint(rows, seq) - 1;
+  return p >= 0 && rows[p]!.seq === seq && rows[p]!.id === id ? p : -1;
 }
 
 /** A finished exchange never goes back to pending (an event may be older than a loaded page). */

@@ -4,6 +4,8 @@ import { pickClient } from './client/pick-client';
 import type { UiClient } from './client/ui-client';
 import { ClientProvider } from './views/client-context';
 import { App } from './views/App';
+import { animationFrameScheduler, throttledScheduler } from './model/frame-scheduler';
+import { startTrafficSession } from './model/traffic-session';
 import { EmptyState } from './views/common';
 import './styles.css';
 
@@ -18,11 +20,19 @@ try {
     </EmptyState>,
   );
 }
+/**
+ * While exchanges keep streaming in, the list takes a new batch at most this often
+ * (a lone request after a quiet spell still shows on the next frame).
+ */
+const LIST_REFRESH_MS = 250;
+
 if (client) {
+  // Before React mounts: the traffic snapshot is requested as soon as the event stream connects.
+  const traffic = startTrafficSession(client, throttledScheduler(animationFrameScheduler(), LIST_REFRESH_MS));
   root.render(
     <StrictMode>
       <ClientProvider value={client}>
-        <App />
+        <App traffic={traffic} />
       </ClientProvider>
     </StrictMode>,
   );

@@ -1,11 +1,9 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { RouteView } from '../../../shared/api-contract';
 import type { CodedError } from '../../../shared/http-types';
-import { animationFrameScheduler } from '../model/frame-scheduler';
-import { DEFAULT_ROW_CAP, TrafficStore } from '../model/traffic-store';
-import { syncTraffic } from '../model/traffic-sync';
+import type { TrafficSession } from '../model/traffic-session';
 import { CaView } from './ca/CaView';
-import { useClient, useConnected, useEvent, useQuery } from './client-context';
+import { useConnected, useEvent, useQuery } from './client-context';
 import { RoutesView } from './routes/RoutesView';
 import { TrafficView } from './traffic/TrafficView';
 import { useHashRoute } from './use-hash-route';
@@ -18,8 +16,7 @@ const TABS = [
 
 const NO_ROUTES: RouteView[] = [];
 
-export function App() {
-  const client = useClient();
+export function App(props: { traffic: TrafficSession }) {
   const connected = useConnected();
   const [route, go] = useHashRoute();
   const tab = TABS.some((t) => t.id === route[0]) ? route[0]! : 'routes';
@@ -29,18 +26,11 @@ export function App() {
   const [configError, setConfigError] = useState<{ path?: string; error: CodedError } | null>(null);
   useEvent('config.error', setConfigError);
   useEvent('routes.changed', () => setConfigError(null));
-  const [syncError, setSyncError] = useState<Error | null>(null);
+  const { traffic } = props;
+  const syncError = useSyncExternalStore(traffic.onError, traffic.error);
+  const store = traffic.store;
 
   const openExchange = useCallback((id: string | null) => go(id ? ['traffic', id] : ['traffic']), [go]);
-
-  const store = useMemo(() => new TrafficStore(animationFrameScheduler(), DEFAULT_ROW_CAP), []);
-  useEffect(() => {
-    const stop = syncTraffic(client, store, DEFAULT_ROW_CAP, setSyncError);
-    return () => {
-      stop();
-      store.dispose();
-    };
-  }, [client, store]);
 
   useEffect(() => {
     document.title = tab === 'traffic' ? 'Gatehouse — Traffic' : tab === 'ca' ? 'Gatehouse — HTTPS' : 'Gatehouse — Routes';

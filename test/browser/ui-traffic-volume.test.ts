@@ -128,3 +128,38 @@ test(`a page opened after the traffic loads all ${TOTAL} recorded exchanges in o
     await fresh.close();
   }
 });
+
+test('the list columns line up with the header, wide and narrower than the columns need', async () => {
+  const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await fresh.goto(`${instance.dashboardUrl}#/traffic`);
+    await fresh.locator('.list-foot', { hasText: `exchanges` }).waitFor();
+    await fresh.locator('.list-row').first().waitFor();
+    // A script string: functions passed to evaluate would carry tsx's __name helper.
+    const columns = async () =>
+      (await fresh.evaluate(`(() => {
+        const box = (el) => { const r = el.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.width)]; };
+        return {
+          head: [...document.querySelectorAll('.list-head > div')].map(box),
+          row: [...document.querySelectorAll('.list-row:first-child > div')].map(box),
+        };
+      })()`)) as { head: number[][]; row: number[][] };
+    const wide = await columns();
+    assert.equal(wide.head.length, 8);
+    assert.deepEqual(wide.row, wide.head, 'each row cell sits under its header cell');
+    const widths = wide.row.map(([, w]) => w);
+    assert.deepEqual([widths[0], widths[1], widths[2], widths[4], widths[5], widths[6], widths[7]], [56, 72, 160, 60, 70, 72, 120], 'the fixed columns');
+    assert.ok(widths[3]! > 120, 'the path takes the rest');
+    // Opening an exchange halves the list's width (below the 730px the columns need):
+    // the path keeps its 120px minimum and the columns stay aligned with the header.
+    await fresh.locator('.list-row').first().click();
+    await fresh.locator('.traffic-detail').waitFor();
+    const narrow = await columns();
+    assert.deepEqual(narrow.row, narrow.head);
+    assert.equal(narrow.row[3]![1], 120);
+    const listWidth = await fresh.locator('.list-viewport').evaluate((el) => el.getBoundingClientRect().width);
+    assert.ok(listWidth < 730, `the list is narrower than its columns (${listWidth}px)`);
+  } finally {
+    await fresh.close();
+  }
+});

@@ -139,51 +139,73 @@ function isPrefixedSeq(id: string, prefix: string, seq: number): boolean {
 type ColumnKey = (typeof COLUMN_KEYS)[number];
 
 /**
- * Builds one column in a single pass: as runs while that stays shorter than one
- * value per row, switching to plain values the moment it would not (the same
- * choice as compacting a finished array, without the per-field array of n values
- * that most columns never need).
+ * Builds one column in a single pass, ending as runs exactly when runs take fewer
+ * numbers than one value per row (2 × runs < rows). It starts as runs (most columns
+ * are a handful); a column that, after its first rows, changes on most of them
+ * (times, ports) switches to plain values early and only counts its runs, becoming
+ * runs again at the end in the unlikely case they turn out shorter.
  */
 class ColumnBuilder<T extends number | null> {
-  private runs: Array<T | number> = [];
+  private runs: Array<T | number> | null = [];
   private values: T[] | null = null;
   private last: T | undefined;
+  /** Rows in the current run. */
   private count = 0;
+  private runTotal = 0;
   private rows = 0;
 
   constructor(private readonly n: number) {}
 
   push(v: T): void {
-    this.rows++;
-    if (this.values) {
-      this.values.push(v);
-      return;
-    }
+    const rows = ++this.rows;
     if (this.count > 0 && v === this.last) {
       this.count++;
+      if (this.values) this.values.push(v);
       return;
     }
-    if (this.count > 0) this.closeRun(this.rows - 1);
-    if (this.values) {
-      (this.values as T[]).push(v);
-      return;
+    if (this.count > 0) {
+      this.runTotal++;
+      if (this.runs) {
+        this.runs.push(this.last as T, this.count);
+        // Runs already as long as a value per row could ever be, or a column that changes on most of its first rows.
+        if (this.runs.length >= this.n || (rows === SAMPLE_ROWS + 1 && this.runs.length > SAMPLE_ROWS)) {
+          this.values = expandRuns(this.runs, rows - 1);
+          this.runs = null;
+        }
+      }
     }
     this.last = v;
     this.count = 1;
-  }
-
-  /** Ends the current run; `covered`: the rows the runs then hold. */
-  private closeRun(covered: number): void {
-    this.runs.push(this.last as T, this.count);
-    this.count = 0;
-    if (this.runs.length >= this.n) this.values = expandRuns(this.runs, covered);
+    if (this.values) this.values.push(v);
   }
 
   done(): Column<T> {
-    if (this.values) return this.values;
-    if (this.count > 0) this.closeRun(this.rows);
-    return this.values ?? { runs: this.runs };
+    if (this.n === 0) return { runs: [] };
+    const runTotal = this.runTotal + (this.count > 0 ? 1 : 0);
+    if (2 * runTotal >= this.n) return this.values ?? expandRuns(this.closedRuns(), this.rows);
+    if (this.runs) return { runs: this.closedRuns() };
+    return { runs: toRuns(this.values!) };
   }
+
+  private closedRuns(): Array<T | number> {
+    const runs = this.runs!;
+    if (this.count > 0) runs.push(this.last as T, this.count);
+    this.count = 0;
+    return runs;
+  }
+}
+
+const SAMPLE_ROWS = 64;
+
+function toRuns<T extends number | null>(values: readonly T[]): Array<T | number> {
+  const runs: Array<T | number> = [];
+  for (let i = 0; i < values.length; ) {
+    let j = i + 1;
+    while (j < values.length && values[j] === values[i]) j++;
+    runs.push(values[i]!, j - i);
+    i = j;
+  }
+  return runs;
 }
 
 function expandRuns<T extends number | null>(runs: Array<T | number>, rows: number): T[] {

@@ -105,3 +105,36 @@ test('malformed columns are refused with a RangeError, not turned into wrong row
   assert.throws(() => decodeSummaryColumns(bad((c) => ((c as { timeUnit: string }).timeUnit = 'years'))), RangeError);
   assert.throws(() => decodeSummaryColumns(bad((c) => delete (c as Partial<SummaryColumns>).url)), RangeError);
 });
+
+test('a column is sent as runs exactly when runs take fewer numbers than one value per row', () => {
+  /** The rule, stated plainly: values per row, or runs when 2 × runs < rows. */
+  const expected = (values: Array<number | null>) => {
+    const runs: Array<number | null> = [];
+    for (let i = 0; i < values.length; ) {
+      let j = i + 1;
+      while (j < values.length && values[j] === values[i]) j++;
+      runs.push(values[i]!, j - i);
+      i = j;
+    }
+    return values.length > 0 && runs.length >= values.length ? values : { runs };
+  };
+  let state = 7;
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  // Sizes around the early-switch sample (64 rows) and columns that change on few,
+  // half, or most rows, including columns that change a lot early and little later.
+  for (const n of [0, 1, 2, 3, 63, 64, 65, 66, 130, 1000]) {
+    for (const change of [0, 0.05, 0.45, 0.5, 0.55, 0.95, 1, -1]) {
+      const ports: number[] = [];
+      let port = 40_000;
+      for (let i = 0; i < n; i++) {
+        const p = change === -1 ? (i < 80 ? 1 : 0.01) : change;
+        if (random() < p) port++;
+        ports.push(port);
+      }
+      const rows = ports.map((p, i) => summary(i + 1, { clientPort: p }));
+      const c = encodeSummaryColumns(rows);
+      assert.deepEqual(c.clientPort, expected(ports), `n=${n} change=${change}`);
+      assert.deepEqual(decodeSummaryColumns(viaJson(c)), viaJson(rows));
+    }
+  }
+});

@@ -118,7 +118,9 @@ export class RecordedExchange {
   forwardedPath?: string;
   forwardedRequest?: StoredHeaders;
   upstreamResponse?: StoredHeaders;
-  clientResponse?: StoredHeaders;
+  private clientResponseHead?: StoredHeaders;
+  /** The client response's Content-Type, looked up once per head (null: none). */
+  private contentTypeCache: string | null | undefined;
   routeId?: string;
   replayOf?: string;
   error?: CodedError;
@@ -155,6 +157,15 @@ export class RecordedExchange {
     this.timings = { received: startedAt };
     this.bytes = RECORD_OVERHEAD_BYTES + headersBytes(clientRequest) + url.length + host.length;
     if (websocket) this.wsMessages = [];
+  }
+
+  get clientResponse(): StoredHeaders | undefined {
+    return this.clientResponseHead;
+  }
+
+  set clientResponse(head: StoredHeaders | undefined) {
+    this.clientResponseHead = head;
+    this.contentTypeCache = undefined;
   }
 
   /** "e<seq>": derived, not stored (one string fewer per record). */
@@ -202,8 +213,12 @@ export class RecordedExchange {
     if (this.routeId !== undefined) s.routeId = this.routeId;
     if (this.target !== undefined) s.target = this.target;
     if (this.status !== undefined) s.status = this.status;
-    const ct = this.clientResponse !== undefined ? storedValue(this.clientResponse, 'content-type') : undefined;
-    if (ct !== undefined) s.contentType = ct;
+    let ct = this.contentTypeCache;
+    if (ct === undefined) {
+      const head = this.clientResponseHead;
+      ct = this.contentTypeCache = (head !== undefined ? storedValue(head, 'content-type') : undefined) ?? null;
+    }
+    if (ct !== null) s.contentType = ct;
     if (this.websocket) s.wsMessageCount = this.wsMessageTotal;
     if (this.error) s.errorCode = this.error.code;
     if (this.replayOf !== undefined) s.replayOf = this.replayOf;

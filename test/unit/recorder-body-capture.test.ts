@@ -186,3 +186,15 @@ test('with no audience, exchange events are not built; state events still go out
   assert.equal(hub.hasAudience, false);
   rec.close();
 });
+
+test('a summary taken while pending does not pin the content type: the response head, when it comes, shows', () => {
+  const rec = new Recorder();
+  const tap = rec.begin(exchangeStart({ url: '/late' }))!;
+  assert.equal(rec.list().items[0]!.contentType, undefined);
+  tap.clientResponse(200, 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n');
+  assert.equal(rec.list().items[0]!.contentType, 'application/json');
+  tap.clientResponse(502, [['content-type', 'text/html']]);
+  assert.equal(rec.list().items[0]!.contentType, 'text/html');
+  tap.finish();
+  rec.close();
+});

@@ -169,7 +169,8 @@ async function warmUp(subjects: readonly Subject[], opts: BenchOptions): Promise
     try {
       if (http) await runWrk({ url: http, threads: 2, connections: 50, seconds });
       if (https) await runWrk({ url: https, threads: 2, connections: 50, seconds });
-      if (https && s.h2) await runH2load({ url: https, clients: 50, streams: 10, threads: 1, seconds });
+      // Counted, not -D: h2load -D often never exits (see the h2 load in loads.ts).
+      if (https && s.h2) await runH2load({ url: https, clients: 50, streams: 10, threads: 1, requests: 2000 * seconds });
     } catch (err) {
       log(`  warm-up of ${s.id} failed: ${(err as Error).message.split('\n')[0]}`);
     }

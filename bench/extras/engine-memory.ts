@@ -24,7 +24,7 @@ export async function measureEngineMemory(o: { dir: string; backends: Backends; 
     result.figures['exchanges'] = r.requests.succeeded;
     result.figures['reqPerSec'] = r.requestsPerSec;
     result.notes.push(
-      `h2load --h1 -n ${o.exchanges} -c50 to a fresh instance; RSS of the Gatehouse process from /proc/<pid>/status 2 s later (no forced GC; tsx's esbuild helper not counted); peak = VmHWM`,
+      `h2load --h1 -n ${o.exchanges} -c50 to a fresh instance; RSS of the Gatehouse process from /proc/<pid>/status 2 s later (no forced GC; compiled engine); peak = VmHWM`,
     );
     if (r.requests.succeeded < o.exchanges) result.notes.push(`only ${r.requests.succeeded} of ${o.exchanges} succeeded`);
     o.log(`  memory: idle ${result.figures['idleMB']!.toFixed(1)} MB, after ${r.requests.succeeded} exchanges ${((treeRss(pid, false) ?? NaN) / MB).toFixed(1)} MB`);

@@ -146,7 +146,7 @@ export function gatehouseSubject(id: 'gatehouse' | 'gatehouse-norec', g: Started
     pid: g.process.pid,
     rssTree: false,
     notes: [
-      `\`gatehouse start --headless\` from the checkout (TypeScript through tsx), recording ${o.recording ? 'on (defaults: 10k exchanges, 1 MB body cap)' : 'off'}`,
+      `\`gatehouse start --headless\` ${(o.compiled ?? compiledByDefault) ? 'compiled (dist/main/cli/main.js)' : 'from the checkout (TypeScript through tsx)'}, recording ${o.recording ? 'on (defaults: 10k exchanges, 1 MB body cap)' : 'off'}`,
       ...(g.https ? [] : ['no HTTPS listener came up, so no HTTPS/HTTP/2 figures']),
     ],
     stop: () => g.process.stop(),

@@ -107,9 +107,20 @@ export function headersBytes(headers: StoredHeaders | undefined): number {
   return n;
 }
 
+/** Slots of RecordedExchange.times. */
+const T_STARTED = 0;
+const T_ENDED = 1;
+const T_RECEIVED = 2;
+const T_UPSTREAM_CONNECTED = 3;
+const T_RESPONSE_HEADERS = 4;
+const T_RESPONSE_END = 5;
+
+function timeOrUndefined(t: number): number | undefined {
+  return Number.isNaN(t) ? undefined : t;
+}
+
 export class RecordedExchange {
   state: ExchangeState = 'pending';
-  endedAt?: number;
   tls?: TlsInfo;
   target?: string;
   status?: number;
@@ -124,7 +135,13 @@ export class RecordedExchange {
   routeId?: string;
   replayOf?: string;
   error?: CodedError;
-  timings: ExchangeTimings;
+  /**
+   * Every time of the record in one Float64Array (NaN: not yet): startedAt, endedAt and the
+   * four timings. Held in object fields, each would be a boxed number of its own, and a
+   * held record is copied by every young-generation collection until it is promoted.
+   */
+  private readonly times: Float64Array;
+  private reused: boolean | undefined;
   wsMessages?: RecordedWsMessage[];
   wsMessagesDropped = 0;
   wsMessageTotal = 0;
@@ -141,7 +158,7 @@ export class RecordedExchange {
   constructor(
     readonly seq: number,
     readonly source: ExchangeSource,
-    readonly startedAt: number,
+    startedAt: number,
     readonly clientAddress: string,
     readonly clientPort: number,
     readonly scheme: 'http' | 'https',
@@ -154,7 +171,7 @@ export class RecordedExchange {
     readonly requestBody: BodyTap,
     readonly responseBody: BodyTap,
   ) {
-    this.timings = { received: startedAt };
+    this.times = new Float64Array([startedAt, NaN, startedAt, NaN, NaN, NaN]);
     this.bytes = RECORD_OVERHEAD_BYTES + headersBytes(clientRequest) + url.length + host.length;
     if (websocket) this.wsMessages = [];
   }
@@ -166,6 +183,55 @@ export class RecordedExchange {
   set clientResponse(head: StoredHeaders | undefined) {
     this.clientResponseHead = head;
     this.contentTypeCache = undefined;
+  }
+
+  get startedAt(): number {
+    return this.times[T_STARTED]!;
+  }
+
+  get endedAt(): number | undefined {
+    return timeOrUndefined(this.times[T_ENDED]!);
+  }
+
+  set endedAt(t: number | undefined) {
+    this.times[T_ENDED] = t ?? NaN;
+  }
+
+  get timings(): ExchangeTimings {
+    const t = this.times;
+    const out: ExchangeTimings = { received: t[T_RECEIVED]! };
+    const connected = timeOrUndefined(t[T_UPSTREAM_CONNECTED]!);
+    if (connected !== undefined) out.upstreamConnected = connected;
+    if (this.reused !== undefined) out.connectionReused = this.reused;
+    const headers = timeOrUndefined(t[T_RESPONSE_HEADERS]!);
+    if (headers !== undefined) out.responseHeaders = headers;
+    const end = timeOrUndefined(t[T_RESPONSE_END]!);
+    if (end !== undefined) out.responseEnd = end;
+    return out;
+  }
+
+  set timings(x: ExchangeTimings) {
+    const t = this.times;
+    t[T_RECEIVED] = x.received;
+    t[T_UPSTREAM_CONNECTED] = x.upstreamConnected ?? NaN;
+    t[T_RESPONSE_HEADERS] = x.responseHeaders ?? NaN;
+    t[T_RESPONSE_END] = x.responseEnd ?? NaN;
+    this.reused = x.connectionReused;
+  }
+
+  upstreamConnectedAt(t: number, reused: boolean): void {
+    this.times[T_UPSTREAM_CONNECTED] = t;
+    this.reused = reused;
+  }
+
+  responseHeadersAt(t: number): void {
+    this.times[T_RESPONSE_HEADERS] = t;
+  }
+
+  /** The exchange is over: its end time and the response-end timing. */
+  endedAtTime(t: number): void {
+    this.times[T_ENDED] = t;
+    this.times[T_RESPONSE_END] = t;
   }
 
   /** "e<seq>": derived, not stored (one string fewer per record). */
@@ -231,7 +297,7 @@ export class RecordedExchange {
       headers: { clientRequest: readHeaders(this.clientRequest) },
       requestBody: { size: this.requestBody.size, captured: bytesToBase64(this.requestBody.bytes()), truncated: this.requestBody.truncated },
       responseBody: { size: this.responseBody.size, captured: bytesToBase64(this.responseBody.bytes()), truncated: this.responseBody.truncated },
-      timings: { ...this.timings },
+      timings: this.timings,
       notes: this.notes ? [...this.notes] : [],
     };
     if (this.responseContentDecoded) x.responseBody.contentDecoded = true;

@@ -312,7 +312,7 @@ export class Recorder implements ExchangeObserver {
     if (x.routeId !== undefined) r.routeId = x.routeId;
     if (x.replayOf !== undefined) r.replayOf = x.replayOf;
     if (x.error) r.error = { ...x.error };
-    r.timings = { ...x.timings };
+    r.timings = x.timings;
     if (x.notes.length > 0) r.notes = [...x.notes];
     r.responseContentDecoded = x.responseBody.contentDecoded === true;
     r.bytes +=
@@ -369,15 +369,14 @@ class RecordingTap implements ExchangeTap {
 
   upstreamConnected(reused: boolean): void {
     if (this.done) return;
-    this.r.timings.upstreamConnected = this.ctx.now();
-    this.r.timings.connectionReused = reused;
+    this.r.upstreamConnectedAt(this.ctx.now(), reused);
   }
 
   upstreamResponse(status: number, headers: RawHeaders): void {
     if (this.done) return;
     const r = this.r;
     const before = headersBytes(r.upstreamResponse);
-    r.timings.responseHeaders = this.ctx.now();
+    r.responseHeadersAt(this.ctx.now());
     r.upstreamStatus = status;
     r.upstreamResponse = storeHeaders(headers);
     this.ctx.grow(r, headersBytes(r.upstreamResponse) - before);
@@ -427,8 +426,7 @@ class RecordingTap implements ExchangeTap {
     this.done = true;
     const r = this.r;
     const t = this.ctx.now();
-    r.endedAt = t;
-    r.timings.responseEnd = t;
+    r.endedAtTime(t);
     if (error) {
       r.state = 'error';
       r.error = { code: error.code, message: error.message };

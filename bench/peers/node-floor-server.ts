@@ -10,16 +10,9 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
+import { listenBoth, peerScriptConfig } from './peer-script';
 
-const cfg = JSON.parse(process.argv[2]!) as {
-  httpPort: number;
-  httpsPort: number;
-  nginxPort: number;
-  nodePort: number;
-  cert: string;
-  key: string;
-  nodePaths: string[];
-};
+const cfg = peerScriptConfig();
 const pools = new Map<number, Pool>();
 const poolFor = (port: number): Pool => {
   let p = pools.get(port);
@@ -96,12 +89,4 @@ const secure = http2.createSecureServer(
 );
 plain.on('upgrade', upgrade);
 secure.on('upgrade', upgrade);
-let up = 0;
-const ready = () => {
-  if (++up === 2) console.log('node floor listening');
-};
-plain.listen(cfg.httpPort, '127.0.0.1', 4096, ready);
-secure.listen(cfg.httpsPort, '127.0.0.1', 4096, ready);
-const stop = () => process.exit(0);
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+listenBoth(cfg, plain, secure, 'node floor');

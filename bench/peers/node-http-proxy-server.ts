@@ -4,16 +4,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import httpProxy = require('http-proxy');
+import { listenBoth, peerScriptConfig } from './peer-script';
 
-const cfg = JSON.parse(process.argv[2]!) as {
-  httpPort: number;
-  httpsPort: number;
-  nginxPort: number;
-  nodePort: number;
-  cert: string;
-  key: string;
-  nodePaths: string[];
-};
+const cfg = peerScriptConfig();
 const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 512 });
 const proxy = httpProxy.createProxyServer({ agent });
 const nginxTarget = `http://127.0.0.1:${cfg.nginxPort}`;
@@ -39,12 +32,4 @@ for (const s of [plain, secure]) {
   s.maxRequestsPerSocket = 0;
   s.on('upgrade', upgrade);
 }
-let up = 0;
-const ready = () => {
-  if (++up === 2) console.log('node-http-proxy listening');
-};
-plain.listen(cfg.httpPort, '127.0.0.1', 4096, ready);
-secure.listen(cfg.httpsPort, '127.0.0.1', 4096, ready);
-const stop = () => process.exit(0);
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+listenBoth(cfg, plain, secure, 'node-http-proxy');

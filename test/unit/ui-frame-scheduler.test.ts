@@ -1,24 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { throttledScheduler, type FrameScheduler, type SchedulerClock } from '../../renderer/src/model/frame-scheduler';
-
-function manualFrames(): FrameScheduler & { run(): void; pending(): number } {
-  let queue: Array<() => void> = [];
-  return {
-    request(fn) {
-      queue.push(fn);
-      return () => {
-        queue = queue.filter((f) => f !== fn);
-      };
-    },
-    run() {
-      const q = queue;
-      queue = [];
-      for (const f of q) f();
-    },
-    pending: () => queue.length,
-  };
-}
+import { throttledScheduler, type SchedulerClock } from '../../renderer/src/model/frame-scheduler';
+import { manualFrames } from '../support/manual-frames';
 
 function manualClock(): SchedulerClock & { advance(ms: number): void; timers(): number } {
   let now = 1000;
@@ -50,7 +33,7 @@ test('throttledScheduler: the first request after a quiet spell runs on the next
   let runs = 0;
   s.request(() => runs++);
   assert.equal(clock.timers(), 0, 'no waiting after a quiet spell');
-  assert.equal(frames.pending(), 1);
+  assert.equal(frames.pending, 1);
   frames.run();
   assert.equal(runs, 1);
 });
@@ -65,11 +48,11 @@ test('throttledScheduler: while requests keep coming, runs are at least the inte
   // A request 16 ms later waits for the interval, then for a frame.
   clock.advance(16);
   s.request(() => ranAt.push(clock.now()));
-  assert.equal(frames.pending(), 0, 'not on the very next frame');
+  assert.equal(frames.pending, 0, 'not on the very next frame');
   clock.advance(200);
-  assert.equal(frames.pending(), 0, 'still inside the interval');
+  assert.equal(frames.pending, 0, 'still inside the interval');
   clock.advance(34);
-  assert.equal(frames.pending(), 1, 'a frame is requested once the interval has passed');
+  assert.equal(frames.pending, 1, 'a frame is requested once the interval has passed');
   frames.run();
   assert.deepEqual(ranAt, [1000, 1250]);
   // Long after, the next request is immediate again.

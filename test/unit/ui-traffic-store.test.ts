@@ -1,32 +1,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { TrafficStore } from '../../renderer/src/model/traffic-store';
-import type { FrameScheduler } from '../../renderer/src/model/frame-scheduler';
 import type { ExchangeSummary } from '../../shared/exchange-types';
 import { visibleRange, scrollToReveal, isAtEnd } from '../../renderer/src/model/windowing';
 import { buildWaterfall } from '../../renderer/src/model/timing-waterfall';
 import { hexDumpLines } from '../../renderer/src/model/hex-dump';
 import { buildListView, FilteredRows } from '../../renderer/src/model/traffic-view';
-
-function manualFrames(): FrameScheduler & { run(): void; pending: number } {
-  let queue: Array<() => void> = [];
-  return {
-    request(fn) {
-      queue.push(fn);
-      return () => {
-        queue = queue.filter((f) => f !== fn);
-      };
-    },
-    run() {
-      const q = queue;
-      queue = [];
-      for (const f of q) f();
-    },
-    get pending() {
-      return queue.length;
-    },
-  };
-}
+import { manualFrames } from '../support/manual-frames';
 
 function x(seq: number, over: Partial<ExchangeSummary> = {}): ExchangeSummary {
   return {

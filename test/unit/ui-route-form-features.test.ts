@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { fieldOfError, formFromRoute, hasAdvanced, routeFromForm } from '../../renderer/src/model/route-form';
+import { formFromRoute, hasAdvanced, routeFromForm } from '../../renderer/src/model/route-form';
+import { fieldOfError } from '../../renderer/src/model/route-form-errors';
 import type { RouteConfig } from '../../shared/config';
 
 const full: RouteConfig = {
@@ -25,7 +26,7 @@ test('route -> form -> route keeps every feature field, including ones the form 
   assert.equal(form.securityHeaders, true);
   assert.equal(form.rateLimitRate, '5');
   assert.equal(form.healthCheckInterval, '5s');
-  assert.deepEqual(JSON.parse(form.headersJson), full.headers);
+  assert.deepEqual(JSON.parse(form.headers), full.headers);
   const { route, errors } = routeFromForm(form, full);
   assert.deepEqual(errors, {});
   assert.deepEqual(route, full);
@@ -36,7 +37,7 @@ test('route -> form -> route keeps every feature field, including ones the form 
 test('the advanced fields turn features on and off', () => {
   const base = formFromRoute({ host: 'app.test', target: 'http://127.0.0.1:3000' });
   const { route } = routeFromForm(
-    { ...base, compress: true, cache: true, rateLimitRate: '2', latency: '150', bandwidth: '1000', healthCheckPath: '/up', headersJson: '{"response":{"set":{"X-Dev":"1"}}}', rewriteJson: '{"prefix":"/old","to":"/new"}' },
+    { ...base, compress: true, cache: true, rateLimitRate: '2', latency: '150', bandwidth: '1000', healthCheckPath: '/up', headers: '{"response":{"set":{"X-Dev":"1"}}}', rewrite: '{"prefix":"/old","to":"/new"}' },
   );
   assert.deepEqual(route, {
     host: 'app.test',
@@ -50,21 +51,21 @@ test('the advanced fields turn features on and off', () => {
     headers: { response: { set: { 'X-Dev': '1' } } },
     rewrite: { prefix: '/old', to: '/new' },
   });
-  const off = routeFromForm({ ...formFromRoute(full), compress: false, securityHeaders: false, cache: false, spa: false, rateLimitRate: '', rateLimitBurst: '', latency: '', bandwidth: '', healthCheckPath: '', healthCheckInterval: '', headersJson: ' ', rewriteJson: '' }, full);
+  const off = routeFromForm({ ...formFromRoute(full), compress: false, securityHeaders: false, cache: false, spa: false, rateLimitRate: '', rateLimitBurst: '', rateLimitPer: '', latency: '', bandwidth: '', healthCheckPath: '', healthCheckInterval: '', healthCheckTimeout: '', healthCheckExpectStatus: '', headers: ' ', rewrite: '' }, full);
   assert.deepEqual(off.route, { host: 'app.test', target: 'http://127.0.0.1:3000', balance: 'round-robin' });
   assert.equal(full.cache, true, 'input untouched');
 });
 
 test('advanced fields are checked locally; JSON errors land on their field', () => {
   const f = { ...formFromRoute(), host: 'app.test', targets: '3000' };
-  assert.match(routeFromForm({ ...f, headersJson: '{nope' }).errors.headers!, /Not valid JSON/);
-  assert.match(routeFromForm({ ...f, rewriteJson: '[1]' }).errors.rewrite!, /Write an object/);
-  assert.match(routeFromForm({ ...f, rateLimitRate: '-1' }).errors.advanced!, /Rate limit rate must be a positive/);
-  assert.match(routeFromForm({ ...f, bandwidth: '1.5' }).errors.advanced!, /whole number/);
-  assert.match(routeFromForm({ ...f, healthCheckInterval: '5s' }).errors.advanced!, /needs a path/);
-  assert.match(routeFromForm({ ...f, healthCheckPath: 'health' }).errors.advanced!, /start with \//);
-  assert.equal(routeFromForm({ ...f, headersJson: '{nope' }).route, undefined);
+  assert.match(routeFromForm({ ...f, headers: '{nope' }).errors.headers!, /Not valid JSON/);
+  assert.match(routeFromForm({ ...f, rewrite: '[1]' }).errors.rewrite!, /Write an object/);
+  assert.match(routeFromForm({ ...f, rateLimitRate: '-1' }).errors.rateLimitRate!, /Rate limit must be a number greater than 0/);
+  assert.match(routeFromForm({ ...f, bandwidth: '1.5' }).errors.bandwidth!, /whole number/);
+  assert.match(routeFromForm({ ...f, healthCheckInterval: '5s' }).errors.healthCheckPath!, /needs a path/);
+  assert.match(routeFromForm({ ...f, healthCheckPath: 'health' }).errors.healthCheckPath!, /starts with \/, e\.g\. \/health/);
+  assert.equal(routeFromForm({ ...f, headers: '{nope' }).route, undefined);
   assert.equal(fieldOfError({ message: 'routes/0/headers/response/set/X-A must be string' }), 'headers');
   assert.equal(fieldOfError({ message: 'routes/0/rewrite must have required property "to"' }), 'rewrite');
-  assert.equal(fieldOfError({ message: 'routes/0/rateLimit/rate must be > 0' }), 'advanced');
+  assert.equal(fieldOfError({ message: 'routes/0/rateLimit/rate must be > 0' }), 'rateLimitRate');
 });

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { fieldOfError, formFromRoute, normalizeTarget, routeFromForm } from '../../renderer/src/model/route-form';
+import { formFromRoute, routeFromForm } from '../../renderer/src/model/route-form';
+import { normalizeTarget } from '../../renderer/src/model/route-form-values';
+import { fieldOfError } from '../../renderer/src/model/route-form-errors';
 import { buildListView, rowCells } from '../../renderer/src/model/traffic-view';
 import { headersToText, textToHeaders } from '../../renderer/src/model/header-text';
 import type { ExchangeSummary } from '../../shared/exchange-types';

@@ -1,245 +1,348 @@
-import { normalizeRoutePath, routeTargets, type RouteConfig } from '../../../shared/config';
+import {
+  normalizeRoutePath,
+  routeTargets,
+  type CompressionConfig,
+  type HealthCheckConfig,
+  type RateLimitConfig,
+  type RouteConfig,
+  type SecurityHeadersConfig,
+  type TargetObject,
+} from '../../../shared/config';
+import { checkHeaderRulesJson, checkRewriteJson } from './route-form-json';
+import { checkDuration, checkEncodings, checkHeaderValue, checkNumber, checkStatuses, checkTargetLines, targetLines, type Checked, type NumberRule } from './route-form-values';
 
 /**
  * The add/edit route form as plain data: to and from RouteConfig, with the
- * checks worth doing before asking the engine (which validates again and has
- * the last word — its errors are mapped back onto a field). Pure.
+ * checks of shared/config.schema.json done before asking the engine (which
+ * validates again and has the last word — route-form-errors.ts maps its
+ * errors back onto the inputs). Every RouteConfig field has an input
+ * (ROUTE_FIELD_INPUTS says which), and an input left as it was writes the
+ * file's value back exactly. Pure.
  */
 export interface RouteFormState {
   host: string;
   path: string;
-  /** One target URL per line (or comma separated). */
+  /** One target URL per line (or comma separated), each optionally followed by "weight=N". */
   targets: string;
   https: boolean;
   enabled: boolean;
   stripPath: boolean;
   preserveHost: boolean;
-  /** Advanced: the per-route features. Toggles keep an object form from the file when left on. */
+  redirectToHttps: boolean;
+  record: boolean;
+  /** Selects: "" means "not set" (the default applies). */
+  balance: string;
+  verifyTls: '' | 'true' | 'false';
+  /** Advanced: the per-route features. Text fields are as typed; empty means "not set". */
   compress: boolean;
+  /** The encodings select: "" or "br", "gzip", "br,gzip", "gzip,br". */
+  compressEncodings: string;
+  compressMinSize: string;
   cache: boolean;
-  securityHeaders: boolean;
   spa: boolean;
-  /** Numbers and durations as typed; empty means "not set". */
+  securityHeaders: boolean;
+  hstsMaxAge: string;
+  frameOptions: string;
+  referrerPolicy: string;
+  contentSecurityPolicy: string;
   rateLimitRate: string;
   rateLimitBurst: string;
+  rateLimitPer: string;
   latency: string;
   bandwidth: string;
   healthCheckPath: string;
   healthCheckInterval: string;
+  healthCheckTimeout: string;
+  healthCheckExpectStatus: string;
   /** JSON text of `headers` / `rewrite`; empty means "not set". */
-  headersJson: string;
-  rewriteJson: string;
+  headers: string;
+  rewrite: string;
 }
 
-export type RouteField = 'host' | 'path' | 'targets' | 'advanced' | 'headers' | 'rewrite' | 'form';
+/** A field that can carry a message: any input, "advanced" (the section as a whole) or "form" (the whole form). */
+export type RouteField = keyof RouteFormState | 'advanced' | 'form';
 export type RouteFormErrors = Partial<Record<RouteField, string>>;
 
+type Input = keyof RouteFormState;
+
+/** The input that edits each RouteConfig field: a new field fails to compile until the form covers it. */
+export const ROUTE_FIELD_INPUTS = {
+  host: 'host',
+  path: 'path',
+  target: 'targets',
+  targets: 'targets',
+  balance: 'balance',
+  stripPath: 'stripPath',
+  enabled: 'enabled',
+  preserveHost: 'preserveHost',
+  verifyTls: 'verifyTls',
+  https: 'https',
+  redirectToHttps: 'redirectToHttps',
+  record: 'record',
+  headers: 'headers',
+  spa: 'spa',
+  compress: 'compress',
+  healthCheck: 'healthCheckPath',
+  latency: 'latency',
+  bandwidth: 'bandwidth',
+  cache: 'cache',
+  rewrite: 'rewrite',
+  securityHeaders: 'securityHeaders',
+  rateLimit: 'rateLimitRate',
+} as const satisfies Record<keyof RouteConfig, Input>;
+
+/** The inputs of the object-valued fields' own fields (targets' url and weight share the targets box). */
+export const SUB_FIELD_INPUTS = {
+  target: { url: 'targets', weight: 'targets' } satisfies Record<keyof TargetObject, Input>,
+  compress: { encodings: 'compressEncodings', minSize: 'compressMinSize' } satisfies Record<keyof CompressionConfig, Input>,
+  securityHeaders: {
+    hstsMaxAge: 'hstsMaxAge',
+    frameOptions: 'frameOptions',
+    referrerPolicy: 'referrerPolicy',
+    contentSecurityPolicy: 'contentSecurityPolicy',
+  } satisfies Record<keyof SecurityHeadersConfig, Input>,
+  rateLimit: { rate: 'rateLimitRate', burst: 'rateLimitBurst', per: 'rateLimitPer' } satisfies Record<keyof RateLimitConfig, Input>,
+  healthCheck: {
+    path: 'healthCheckPath',
+    interval: 'healthCheckInterval',
+    timeout: 'healthCheckTimeout',
+    expectStatus: 'healthCheckExpectStatus',
+  } satisfies Record<keyof HealthCheckConfig, Input>,
+} as const;
+
+/** RouteConfig fields edited in the Advanced section (the form opens it when a route uses one). */
+export const ADVANCED_KEYS = ['balance', 'verifyTls', 'compress', 'cache', 'securityHeaders', 'spa', 'rateLimit', 'latency', 'bandwidth', 'healthCheck', 'headers', 'rewrite'] as const;
+
 export function formFromRoute(route?: RouteConfig): RouteFormState {
-  if (!route) return { host: '', path: '/', targets: '', https: true, enabled: true, stripPath: false, preserveHost: true, ...EMPTY_ADVANCED };
+  const r: RouteConfig = route ?? { host: '' };
+  const compress = typeof r.compress === 'object' ? r.compress : {};
+  const security = typeof r.securityHeaders === 'object' ? r.securityHeaders : {};
   return {
-    host: route.host,
-    path: normalizeRoutePath(route.path),
-    targets: routeTargets(route)
-      .map((t) => t.url)
-      .join('\n'),
-    https: route.https ?? true,
-    enabled: route.enabled ?? true,
-    stripPath: route.stripPath ?? false,
-    preserveHost: route.preserveHost ?? true,
-    compress: isOn(route.compress),
-    cache: route.cache === true,
-    securityHeaders: isOn(route.securityHeaders),
-    spa: route.spa === true,
-    rateLimitRate: route.rateLimit ? String(route.rateLimit.rate) : '',
-    rateLimitBurst: route.rateLimit?.burst !== undefined ? String(route.rateLimit.burst) : '',
-    latency: route.latency !== undefined ? String(route.latency) : '',
-    bandwidth: route.bandwidth !== undefined ? String(route.bandwidth) : '',
-    healthCheckPath: route.healthCheck?.path ?? '',
-    healthCheckInterval: route.healthCheck?.interval !== undefined ? String(route.healthCheck.interval) : '',
-    headersJson: route.headers !== undefined ? JSON.stringify(route.headers, null, 2) : '',
-    rewriteJson: route.rewrite !== undefined ? JSON.stringify(route.rewrite, null, 2) : '',
+    host: r.host,
+    path: normalizeRoutePath(r.path),
+    targets: targetLines(routeTargets(r)),
+    https: r.https ?? true,
+    enabled: r.enabled ?? true,
+    stripPath: r.stripPath ?? false,
+    preserveHost: r.preserveHost ?? true,
+    redirectToHttps: r.redirectToHttps ?? true,
+    record: r.record ?? true,
+    balance: r.balance ?? '',
+    verifyTls: r.verifyTls === undefined ? '' : r.verifyTls ? 'true' : 'false',
+    compress: isOn(r.compress),
+    compressEncodings: compress.encodings?.join(',') ?? '',
+    compressMinSize: text(compress.minSize),
+    cache: r.cache === true,
+    spa: r.spa === true,
+    securityHeaders: isOn(r.securityHeaders),
+    hstsMaxAge: text(security.hstsMaxAge),
+    frameOptions: security.frameOptions ?? '',
+    referrerPolicy: security.referrerPolicy ?? '',
+    contentSecurityPolicy: security.contentSecurityPolicy ?? '',
+    rateLimitRate: text(r.rateLimit?.rate),
+    rateLimitBurst: text(r.rateLimit?.burst),
+    rateLimitPer: r.rateLimit?.per ?? '',
+    latency: text(r.latency),
+    bandwidth: text(r.bandwidth),
+    healthCheckPath: r.healthCheck?.path ?? '',
+    healthCheckInterval: text(r.healthCheck?.interval),
+    healthCheckTimeout: text(r.healthCheck?.timeout),
+    healthCheckExpectStatus: Array.isArray(r.healthCheck?.expectStatus) ? r.healthCheck.expectStatus.join(', ') : text(r.healthCheck?.expectStatus),
+    headers: r.headers !== undefined ? JSON.stringify(r.headers, null, 2) : '',
+    rewrite: r.rewrite !== undefined ? JSON.stringify(r.rewrite, null, 2) : '',
   };
 }
 
-const EMPTY_ADVANCED = {
-  compress: false,
-  cache: false,
-  securityHeaders: false,
-  spa: false,
-  rateLimitRate: '',
-  rateLimitBurst: '',
-  latency: '',
-  bandwidth: '',
-  healthCheckPath: '',
-  healthCheckInterval: '',
-  headersJson: '',
-  rewriteJson: '',
-} as const;
-
-/** True when the route uses any feature of the Advanced section (the form opens it then). */
-export function hasAdvanced(route?: RouteConfig): boolean {
-  return route !== undefined && ADVANCED_KEYS.some((k) => route[k] !== undefined && route[k] !== false);
+function text(v: string | number | undefined): string {
+  return v === undefined ? '' : String(v);
 }
 
 function isOn(v: boolean | object | undefined): boolean {
   return v !== undefined && v !== false;
 }
 
+/** True when the route uses any field of the Advanced section (the form opens it then). */
+export function hasAdvanced(route?: RouteConfig): boolean {
+  return route !== undefined && ADVANCED_KEYS.some((k) => route[k] !== undefined && route[k] !== false);
+}
+
+/** True when a message on this field is shown inside the Advanced section. */
+export function isAdvancedField(field: RouteField): boolean {
+  return field === 'advanced' || (ADVANCED_INPUTS as readonly string[]).includes(field);
+}
+
+const ADVANCED_INPUTS = [
+  ...ADVANCED_KEYS.map((k) => ROUTE_FIELD_INPUTS[k]),
+  ...Object.values(SUB_FIELD_INPUTS).flatMap((sub) => Object.values(sub)),
+].filter((f) => f !== 'targets');
+
 const HOST_RE = /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+const RULES = {
+  rate: { integer: false, min: 0, above: true, example: '10' },
+  burst: { integer: true, min: 1, example: '20' },
+  bandwidth: { integer: true, min: 1, example: '65536' },
+  minSize: { integer: true, min: 0, example: '1024' },
+  hstsMaxAge: { integer: true, min: 0, example: '300' },
+} satisfies Record<string, NumberRule>;
 
-/** "3000" and "localhost:3000" are accepted as shorthand for http://127.0.0.1:3000 / http://localhost:3000. */
-export function normalizeTarget(input: string): string {
-  const t = input.trim();
-  if (/^\d+$/.test(t)) return `http://127.0.0.1:${t}`;
-  if (/^[a-z0-9.-]+:\d+$/i.test(t) || /^\[[0-9a-f:]+\]:\d+$/i.test(t)) return `http://${t}`;
-  return t;
-}
-
-export function checkTarget(url: string): string | null {
-  if (url.startsWith('unix:')) return url.length > 5 ? null : 'A unix target needs a socket path, e.g. unix:/tmp/app.sock';
-  const port = /^[a-z]+:\/\/(?:\[[^\]]*\]|[^/:]*):(\d+)/i.exec(url)?.[1];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `"${url}": port ${port} is out of range (1–65535)`;
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return `"${url}" is not a URL — write it like http://localhost:3000`;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `"${url}": only http://, https:// and unix: targets are supported`;
-  if (u.search || u.hash) return `"${url}": a target cannot carry a query or fragment`;
-  return null;
-}
-
-export function routeFromForm(form: RouteFormState, base?: RouteConfig): { route?: RouteConfig; errors: RouteFormErrors } {
+/**
+ * Reads the form back into a RouteConfig. `opened` is the route as the form
+ * was filled from it, `base` the route as the file has it now (the same unless
+ * it was edited by hand meanwhile). An input left as formFromRoute(opened) put
+ * it writes base's value back exactly (same type, same shape, a hand edit
+ * included); an emptied one removes the field. Returns the route, or the
+ * errors by input.
+ */
+export function routeFromForm(form: RouteFormState, base?: RouteConfig, opened: RouteConfig | undefined = base): { route?: RouteConfig; errors: RouteFormErrors } {
   const errors: RouteFormErrors = {};
-  const host = form.host.trim().toLowerCase();
-  if (!host) errors.host = 'Enter a host name, e.g. app.test';
-  else if (host.includes('://') || host.includes('/')) errors.host = 'Just the name, without scheme or path (e.g. app.test)';
-  else if (!HOST_RE.test(host)) errors.host = `"${host}" is not a valid host name`;
-  const path = form.path.trim() || '/';
-  if (/\s/.test(path)) errors.path = 'A path cannot contain spaces';
-  else if (path.includes('?') || path.includes('#')) errors.path = 'A path prefix cannot contain ? or #';
-  const targets = form.targets
-    .split(/[\n,]/)
-    .map((t) => t.trim())
-    .filter(Boolean)
-    .map(normalizeTarget);
-  if (targets.length === 0) errors.targets = 'Add at least one target, e.g. http://localhost:3000';
+  const was = opened ? formFromRoute(opened) : undefined;
+  const b: RouteConfig = base ?? { host: '' };
+  const untouched = (...names: Input[]) => was !== undefined && names.every((n) => form[n] === was[n]);
+
+  /** An input's value: base's when untouched, undefined when empty, else the checked text (or a message on the input). */
+  function read<T>(name: Input, baseValue: T | undefined, check: (text: string) => Checked<T>): T | undefined {
+    if (untouched(name)) return baseValue;
+    const t = String(form[name]).trim();
+    if (!t) return undefined;
+    const c = check(t);
+    if ('error' in c) {
+      errors[name] = c.error;
+      return undefined;
+    }
+    return c.value;
+  }
+  const number = (name: Input, baseValue: number | undefined, label: string, rule: NumberRule) => read(name, baseValue, (t) => checkNumber(t, label, rule));
+  const choice = <T extends string>(name: Input, baseValue: T | undefined) => read(name, baseValue, (t) => ({ value: t as T }));
+  /** A checkbox: written only when it differs from the default, or when the file already says it. */
+  const flag = (name: 'https' | 'enabled' | 'stripPath' | 'preserveHost' | 'redirectToHttps' | 'record' | 'cache' | 'spa', dflt: boolean) => {
+    if (untouched(name)) return b[name];
+    const value = form[name];
+    return b[name] === value ? value : value === dflt ? undefined : value;
+  };
+
+  const route: Record<string, unknown> = { ...b };
+  const put = (key: keyof RouteConfig, value: unknown) => {
+    if (value === undefined) delete route[key];
+    else route[key] = value;
+  };
+
+  put('host', read('host', b.host, checkHost));
+  if (!form.host.trim()) errors.host = 'Enter a host name, e.g. app.test';
+  put('path', read('path', b.path, checkPath));
+
+  if (!untouched('targets')) {
+    const targets = read('targets', undefined, checkTargetLines);
+    if (!form.targets.trim()) errors.targets = 'Add at least one target, e.g. http://localhost:3000';
+    delete route.target;
+    delete route.targets;
+    const list = (targets ?? []).map((t) => targetValue(t, b));
+    if (list.length === 1) route.target = list[0];
+    else route.targets = list;
+  }
+
+  for (const name of ['https', 'enabled', 'preserveHost', 'redirectToHttps', 'record'] as const) put(name, flag(name, true));
+  for (const name of ['stripPath', 'cache', 'spa'] as const) put(name, flag(name, false));
+  put('balance', choice('balance', b.balance));
+  const verify = choice('verifyTls', b.verifyTls === undefined ? undefined : String(b.verifyTls));
+  put('verifyTls', verify === undefined ? undefined : verify === 'true');
+
+  if (untouched('compress', 'compressEncodings', 'compressMinSize')) put('compress', b.compress);
+  else if (!form.compress) put('compress', b.compress === false ? false : undefined);
   else {
-    const bad = targets.map(checkTarget).find((e) => e !== null);
-    if (bad) errors.targets = bad;
+    const c = typeof b.compress === 'object' ? b.compress : undefined;
+    const fields: CompressionConfig = {
+      encodings: read('compressEncodings', c?.encodings, checkEncodings),
+      minSize: number('compressMinSize', c?.minSize, 'Minimum size', RULES.minSize),
+    };
+    put('compress', objectOrTrue(c, fields));
   }
-  const advanced = advancedFromForm(form, base, errors);
+
+  if (untouched('securityHeaders', 'hstsMaxAge', 'frameOptions', 'referrerPolicy', 'contentSecurityPolicy')) put('securityHeaders', b.securityHeaders);
+  else if (!form.securityHeaders) put('securityHeaders', b.securityHeaders === false ? false : undefined);
+  else {
+    const s = typeof b.securityHeaders === 'object' ? b.securityHeaders : undefined;
+    const fields: SecurityHeadersConfig = {
+      hstsMaxAge: number('hstsMaxAge', s?.hstsMaxAge, 'HSTS max-age', RULES.hstsMaxAge),
+      frameOptions: read('frameOptions', s?.frameOptions, (t) => checkHeaderValue(t, 'X-Frame-Options')),
+      referrerPolicy: read('referrerPolicy', s?.referrerPolicy, (t) => checkHeaderValue(t, 'Referrer-Policy')),
+      contentSecurityPolicy: read('contentSecurityPolicy', s?.contentSecurityPolicy, (t) => checkHeaderValue(t, 'Content-Security-Policy')),
+    };
+    put('securityHeaders', objectOrTrue(s, fields));
+  }
+
+  const rl = b.rateLimit;
+  const rate = number('rateLimitRate', rl?.rate, 'Rate limit', RULES.rate);
+  const burst = number('rateLimitBurst', rl?.burst, 'Burst', RULES.burst);
+  const per = choice('rateLimitPer', rl?.per);
+  if (rate !== undefined) put('rateLimit', withFields(rl, { rate, burst, per }));
+  else {
+    put('rateLimit', undefined);
+    if (!errors.rateLimitRate && (burst !== undefined || per !== undefined)) errors.rateLimitRate = 'Set a rate (requests per second) to limit the route, or clear Burst and Per';
+  }
+
+  put('latency', read('latency', b.latency, checkDuration));
+  put('bandwidth', number('bandwidth', b.bandwidth, 'Bandwidth', RULES.bandwidth));
+
+  const hc = b.healthCheck;
+  const hcPath = read('healthCheckPath', hc?.path, checkHealthPath);
+  const hcRest = {
+    interval: read('healthCheckInterval', hc?.interval, checkDuration),
+    timeout: read('healthCheckTimeout', hc?.timeout, checkDuration),
+    expectStatus: read('healthCheckExpectStatus', hc?.expectStatus, checkStatuses),
+  };
+  if (hcPath !== undefined) put('healthCheck', withFields(hc, { path: hcPath, ...hcRest }));
+  else {
+    put('healthCheck', undefined);
+    if (!errors.healthCheckPath && Object.values(hcRest).some((v) => v !== undefined)) errors.healthCheckPath = 'A health check needs a path, e.g. /health (or clear the other health check fields)';
+  }
+
+  put('headers', read('headers', b.headers, checkHeaderRulesJson));
+  put('rewrite', read('rewrite', b.rewrite, checkRewriteJson));
+
   if (Object.keys(errors).length > 0) return { errors };
-  const { target: _t, targets: _ts, ...rest } = base ?? ({} as RouteConfig);
-  const route: RouteConfig = { ...rest, host };
-  const p = normalizeRoutePath(path);
-  if (p !== '/') route.path = p;
-  else delete route.path;
-  if (targets.length === 1) route.target = targets[0]!;
-  else route.targets = targets;
-  setFlag(route, 'https', form.https, true);
-  setFlag(route, 'enabled', form.enabled, true);
-  setFlag(route, 'stripPath', form.stripPath, false);
-  setFlag(route, 'preserveHost', form.preserveHost, true);
-  for (const key of ADVANCED_KEYS) {
-    const v = advanced[key];
-    if (v === undefined) delete route[key];
-    else (route as unknown as Record<string, unknown>)[key] = v;
+  return { route: route as unknown as RouteConfig, errors };
+}
+
+function checkHost(t: string): Checked<string> {
+  const host = t.toLowerCase();
+  if (host.includes('://') || host.includes('/')) return { error: 'Just the name, without scheme or path (e.g. app.test)' };
+  if (!HOST_RE.test(host)) return { error: `"${host}" is not a valid host name; use letters, digits, "-" and "." (e.g. app.test or *.app.test)` };
+  return { value: host };
+}
+
+/** A route path: "/" (the default) is not written. */
+function checkPath(t: string): Checked<string | undefined> {
+  if (/\s/.test(t)) return { error: 'A path cannot contain spaces' };
+  if (t.includes('?') || t.includes('#')) return { error: 'A path prefix cannot contain ? or #' };
+  const p = normalizeRoutePath(t);
+  return { value: p === '/' ? undefined : p };
+}
+
+function checkHealthPath(t: string): Checked<string> {
+  return t.startsWith('/') ? { value: t } : { error: `The health check path starts with /, e.g. /${t}` };
+}
+
+/** A target as written in the file: base's own entry when the URL and weight are the same, else a string or {url, weight}. */
+function targetValue(t: TargetObject, base: RouteConfig): string | TargetObject {
+  const list = base.targets ?? (base.target !== undefined ? [base.target] : []);
+  const same = list.find((x) => (typeof x === 'string' ? x === t.url && t.weight === undefined : x.url === t.url && x.weight === t.weight));
+  if (same !== undefined) return same;
+  return t.weight === undefined ? t.url : t;
+}
+
+/** A feature turned on: `true` when no option is set (unless the file wrote `{}`), else its options object. */
+function objectOrTrue<T extends object>(base: T | undefined, fields: Partial<T>): T | true {
+  const out = withFields(base, fields);
+  const wasEmpty = base !== undefined && Object.keys(base).length === 0;
+  return Object.keys(out).length === 0 && !wasEmpty ? true : out;
+}
+
+/** base's object with `fields` set (undefined ones removed), keeping base's key order. */
+function withFields<T extends object>(base: T | undefined, fields: Partial<T>): T {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
   }
-  return { route, errors };
-}
-
-const ADVANCED_KEYS = ['compress', 'cache', 'securityHeaders', 'spa', 'rateLimit', 'latency', 'bandwidth', 'healthCheck', 'headers', 'rewrite'] as const;
-type Advanced = Pick<RouteConfig, (typeof ADVANCED_KEYS)[number]>;
-
-/** The feature fields from the form; values the form does not show (compress options, rateLimit.per …) come from `base`. */
-function advancedFromForm(form: RouteFormState, base: RouteConfig | undefined, errors: RouteFormErrors): Advanced {
-  const out: Advanced = {};
-  const problems: string[] = [];
-  // A toggle left on keeps the file's object form (e.g. compress: {minSize: 256}).
-  if (form.compress) out.compress = isOn(base?.compress) ? base!.compress! : true;
-  if (form.securityHeaders) out.securityHeaders = isOn(base?.securityHeaders) ? base!.securityHeaders! : true;
-  if (form.cache) out.cache = true;
-  if (form.spa) out.spa = true;
-
-  const rate = numberField(form.rateLimitRate, 'Rate limit rate', problems, false);
-  const burst = numberField(form.rateLimitBurst, 'Rate limit burst', problems, true);
-  if (rate !== undefined) {
-    out.rateLimit = { ...base?.rateLimit, rate };
-    if (burst !== undefined) out.rateLimit.burst = burst;
-    else delete out.rateLimit.burst;
-  } else if (burst !== undefined) problems.push('Rate limit burst needs a rate');
-
-  const latency = form.latency.trim();
-  if (latency) out.latency = /^\d+$/.test(latency) ? Number(latency) : latency;
-  const bandwidth = numberField(form.bandwidth, 'Bandwidth', problems, true);
-  if (bandwidth !== undefined) out.bandwidth = bandwidth;
-
-  const hcPath = form.healthCheckPath.trim();
-  const hcInterval = form.healthCheckInterval.trim();
-  if (hcPath) {
-    if (!hcPath.startsWith('/')) problems.push('Health check path must start with /, e.g. /health');
-    out.healthCheck = { ...base?.healthCheck, path: hcPath };
-    if (hcInterval) out.healthCheck.interval = /^\d+$/.test(hcInterval) ? Number(hcInterval) : hcInterval;
-    else delete out.healthCheck.interval;
-  } else if (hcInterval) problems.push('Health check interval needs a path');
-  if (problems.length > 0) errors.advanced = problems.join('; ');
-
-  const headers = jsonField(form.headersJson, 'headers', errors);
-  if (headers !== undefined) out.headers = headers as RouteConfig['headers'];
-  const rewrite = jsonField(form.rewriteJson, 'rewrite', errors);
-  if (rewrite !== undefined) out.rewrite = rewrite as RouteConfig['rewrite'];
-  return out;
-}
-
-function numberField(text: string, label: string, problems: string[], integer: boolean): number | undefined {
-  const t = text.trim();
-  if (!t) return undefined;
-  const n = Number(t);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    problems.push(`${label} must be a positive ${integer ? 'whole ' : ''}number, not "${t}"`);
-    return undefined;
-  }
-  return n;
-}
-
-/** Parses a JSON object field; the engine checks its shape (its error lands on the same field). */
-function jsonField(text: string, field: 'headers' | 'rewrite', errors: RouteFormErrors): object | undefined {
-  const t = text.trim();
-  if (!t) return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(t);
-  } catch (err) {
-    errors[field] = `Not valid JSON: ${(err as Error).message}`;
-    return undefined;
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    errors[field] = field === 'headers' ? 'Write an object, e.g. {"response": {"set": {"X-Dev": "1"}}}' : 'Write an object, e.g. {"prefix": "/old", "to": "/new"}';
-    return undefined;
-  }
-  return v;
-}
-
-/** Writes a boolean only when it differs from the default, so the config file stays short. */
-function setFlag<K extends 'https' | 'enabled' | 'stripPath' | 'preserveHost'>(route: RouteConfig, key: K, value: boolean, dflt: boolean): void {
-  if (value === dflt) delete route[key];
-  else route[key] = value;
-}
-
-/** Puts an engine validation error next to the field it is about: by its code, a field name, or its words. */
-export function fieldOfError(error: { message: string; code?: string; field?: string }): RouteField {
-  const code = (error.code ?? '').toUpperCase();
-  if (code.includes('TARGET')) return 'targets';
-  if (code === 'ROUTE_EXISTS' || code.includes('HOST')) return 'host';
-  const hint = `${error.field ?? ''} ${error.message}`.toLowerCase();
-  if (/\bheaders\b/.test(hint)) return 'headers';
-  if (/\brewrite\b/.test(hint)) return 'rewrite';
-  if (/ratelimit|healthcheck|latency|bandwidth|compress|securityheaders|\bcache\b|\bspa\b/.test(hint)) return 'advanced';
-  if (code.includes('PATH')) return 'path';
-  if (/\btargets?\b|upstream|\bport\b|url/.test(hint)) return 'targets';
-  if (/\bpath\b/.test(hint)) return 'path';
-  if (/\bhost\b|name|already|duplicate|exists/.test(hint)) return 'host';
-  return 'form';
+  return out as T;
 }

@@ -19,6 +19,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureRendererBuilt } from '../support/re
 const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
 // 2 KB of text, varied enough to be a real body, compressible enough for gzip to pay.
 const BODY = Array.from({ length: 64 }, (_, i) => `line ${String(i).padStart(2, '0')}: the quick brown fox\n`).join('').slice(0, 2048);
+// 600 bytes: below the default minimum size for compression (1024), above the one set in the UI.
+const MID_BODY = BODY.slice(0, 600);
 
 let tmp: { dir: string; cleanup: () => void };
 let backend: Backend;
@@ -28,19 +30,19 @@ let page: Page;
 let configPath: string;
 const pageErrors: string[] = [];
 
-async function viaProxy(headers: Record<string, string> = {}) {
+async function viaProxy(headers: Record<string, string> = {}, pathname = '/page.txt') {
   const port = instance.info().httpPort;
   assert.ok(port, 'the HTTP listener is up');
-  const res = await request(`http://127.0.0.1:${port}/page.txt`, { headers: { host: 'app.test', ...headers } });
+  const res = await request(`http://127.0.0.1:${port}${pathname}`, { headers: { host: 'app.test', ...headers } });
   const raw = Buffer.from(await res.body.arrayBuffer());
   return { status: res.statusCode, headers: res.headers, raw };
 }
 
 /** Polls the proxy (bounded) until `ok` holds for a response: the engine applies config edits asynchronously. */
-async function proxyUntil(ok: (r: Awaited<ReturnType<typeof viaProxy>>) => boolean, what: string, headers: Record<string, string> = {}) {
+async function proxyUntil(ok: (r: Awaited<ReturnType<typeof viaProxy>>) => boolean, what: string, headers: Record<string, string> = {}, pathname?: string) {
   let last: Awaited<ReturnType<typeof viaProxy>> | undefined;
   for (let i = 0; i < 100; i++) {
-    last = await viaProxy(headers);
+    last = await viaProxy(headers, pathname);
     if (ok(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -51,9 +53,12 @@ before(async () => {
   const staticDir = ensureRendererBuilt();
   tmp = tempDataDir('gatehouse-ui-features-');
   configPath = path.join(tmp.dir, 'config.json');
-  backend = await startBackend((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(BODY)), 'cache-control': 'max-age=60' });
-    res.end(BODY);
+  backend = await startBackend((req, res) => {
+    // The health endpoint answers 418: only a check told to expect it passes.
+    if (req.url === '/health') return void res.writeHead(418, { 'content-length': '0' }).end();
+    const body = req.url === '/mid.txt' ? MID_BODY : BODY;
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'max-age=60' });
+    res.end(body);
   });
   // The route comes from the file with a field the form does not show: the save must keep it.
   // A second route whose only target refuses connections and has a health check: the view says so.
@@ -105,12 +110,12 @@ test('route editor: compression and a response header rule set in the UI reach t
     assert.equal(JSON.parse(fs.readFileSync(configPath, 'utf8')).routes[0].headers, undefined, 'nothing saved');
   });
 
-  await t.test('a rewrite the engine refuses: its validation error lands next to the field', async () => {
+  await t.test('a rewrite the engine would refuse: the message lands next to the field', async () => {
     await page.locator('#route-headers').fill('');
     await page.locator('#route-rewrite').fill('{"prefix": "/old"}');
     await page.getByRole('button', { name: 'Save route' }).click();
     await page.locator('#err-rewrite').waitFor();
-    assert.match((await page.locator('#err-rewrite').textContent())!, /rewrite\/to: missing required field "to"/);
+    assert.match((await page.locator('#err-rewrite').textContent())!, /rewrite needs "to"/);
     assert.equal(JSON.parse(fs.readFileSync(configPath, 'utf8')).routes[0].rewrite, undefined, 'nothing saved');
     await page.locator('#route-rewrite').fill('');
   });
@@ -158,5 +163,121 @@ test('route editor: compression and a response header rule set in the UI reach t
     assert.equal(await row.getByRole('button', { name: 'Purge cache' }).count(), 0, 'no purge button without a cache');
     fs.mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, 'ui-route-health.png') });
+  });
+});
+
+test('route editor: health check timeout and statuses, compression and security header options, rate limit per — set in the UI, applied by the engine', async (t) => {
+  const appRow = () => page.locator('tr[data-route="app.test"]');
+  const fileRoute = (id: string) => (JSON.parse(fs.readFileSync(configPath, 'utf8')) as { routes: Array<Record<string, unknown>> }).routes.find((r) => r.host === id)!;
+  const errorText = async (input: string) => (await page.locator(`#err-${input}`).textContent())!;
+  /** The whole route form in one picture: a viewport tall enough for it, then back. */
+  const formShot = async (name: string) => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.setViewportSize({ width: 1360, height: 2000 });
+    await page.locator('form[aria-label="Save route"]').screenshot({ path: path.join(SHOTS, name) });
+    await page.setViewportSize({ width: 1360, height: 900 });
+  };
+  const save = async (id: string) => {
+    await page.getByRole('button', { name: 'Save route' }).click();
+    await page.locator(`tr[data-route="${id}"]`).getByRole('button', { name: 'Edit' }).waitFor();
+  };
+
+  await t.test('values the engine would refuse get a message next to their input; nothing is saved', async () => {
+    const before = fs.readFileSync(configPath, 'utf8');
+    await appRow().getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Health check path').fill('/health');
+    await page.getByLabel('Health check timeout').fill('5 sec');
+    await page.getByLabel('Health check expected status').fill('200, 99');
+    await page.getByLabel('Minimum size (bytes)').fill('-1'); // compress is on since the test above: its options show
+    await page.getByLabel('Security headers').check();
+    await page.getByLabel('HSTS max-age (s)').fill('1y');
+    await page.getByRole('button', { name: 'Save route' }).click();
+    await page.locator('#err-healthCheckExpectStatus').waitFor();
+    assert.match(await errorText('healthCheckTimeout'), /"5 sec" is not a duration; write milliseconds \(5000\) or a number with ms, s, m or h/);
+    assert.match(await errorText('healthCheckExpectStatus'), /"99" is not an HTTP status; use whole numbers from 100 to 599/);
+    assert.match(await errorText('compressMinSize'), /Minimum size must be a whole number, 0 or more, e\.g\. 1024/);
+    assert.match(await errorText('hstsMaxAge'), /HSTS max-age must be a whole number, 0 or more/);
+    assert.equal(await page.getByLabel('Health check timeout').getAttribute('aria-describedby'), 'err-healthCheckTimeout');
+    assert.equal(await page.getByLabel('Health check timeout').getAttribute('aria-invalid'), 'true');
+    await formShot('ui-route-options-invalid.png');
+    await page.getByLabel('Health check timeout').fill('300ms');
+    assert.equal(await page.locator('#err-healthCheckTimeout').count(), 0, 'editing an input clears its message');
+    assert.equal(fs.readFileSync(configPath, 'utf8'), before, 'the file is untouched');
+  });
+
+  await t.test('save without an expected status: the health endpoint\'s 418 fails the check', async () => {
+    await page.getByLabel('Health check interval').fill('200ms');
+    await page.getByLabel('Health check expected status').fill('');
+    await page.getByLabel('Encodings').selectOption({ label: 'gzip only' });
+    await page.getByLabel('Minimum size (bytes)').fill('100');
+    await page.getByLabel('HSTS max-age (s)').fill('0');
+    await page.getByLabel('X-Frame-Options').fill('DENY');
+    await page.getByLabel('Referrer-Policy').fill('no-referrer');
+    await page.getByLabel('Content-Security-Policy').fill("default-src 'self'");
+    await page.getByLabel('Cache responses').uncheck(); // a cached copy would hide the new headers
+    await page.getByLabel('Burst').fill('500');
+    await page.getByLabel('Limit per').selectOption('client');
+    await formShot('ui-route-options.png');
+    await save('app.test');
+    assert.deepEqual(fileRoute('app.test'), {
+      host: 'app.test',
+      target: backend.url,
+      https: false,
+      rateLimit: { rate: 1000, per: 'client', burst: 500 },
+      compress: { encodings: ['gzip'], minSize: 100 },
+      headers: { response: { set: { 'X-Dev': 'from-the-ui' } } },
+      securityHeaders: { hstsMaxAge: 0, frameOptions: 'DENY', referrerPolicy: 'no-referrer', contentSecurityPolicy: "default-src 'self'" },
+      healthCheck: { path: '/health', interval: '200ms', timeout: '300ms' },
+    });
+    await appRow().getByText(/^check failed: health check \/health answered 418/).waitFor();
+  });
+
+  await t.test('expect status 418: the check passes and the route is back', async () => {
+    await appRow().getByRole('button', { name: 'Edit' }).click();
+    assert.equal(await page.getByLabel('Health check timeout').inputValue(), '300ms', 'the form shows what the file says');
+    await page.getByLabel('Health check expected status').fill('418, 204');
+    await save('app.test');
+    assert.deepEqual(fileRoute('app.test').healthCheck, { path: '/health', interval: '200ms', timeout: '300ms', expectStatus: [418, 204] });
+    await appRow().getByText(/^check ok \(418\)/).waitFor();
+    const [view] = (await instance.api['routes.list']({})).filter((r) => r.id === 'app.test');
+    assert.deepEqual(view!.route, fileRoute('app.test'), 'the engine runs the route the file has');
+  });
+
+  await t.test('the client gets gzip (not br) above the 100-byte minimum, and the configured security headers', async () => {
+    const r = await proxyUntil((x) => x.status === 200 && x.headers['x-frame-options'] === 'DENY', 'the route back in rotation with its security headers', { 'accept-encoding': 'br, gzip' }, '/mid.txt');
+    assert.equal(r.headers['content-encoding'], 'gzip', 'br is preferred by default; the route allows gzip only');
+    assert.equal(zlib.gunzipSync(r.raw).toString('utf8'), MID_BODY, '600 bytes are compressed: above the minimum size set (the default is 1024)');
+    assert.equal(r.headers['referrer-policy'], 'no-referrer');
+    assert.equal(r.headers['content-security-policy'], "default-src 'self'");
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+    assert.equal(r.headers['x-dev'], 'from-the-ui', 'the header rule saved earlier still applies');
+  });
+
+  await t.test('weights, balance policy, TLS verification and recording on another route', async () => {
+    const row = page.locator('tr[data-route="down.test"]');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const dead = (fileRoute('down.test').target as string).replace('http://', '');
+    await page.locator('#route-targets').fill(`${dead} weight=3\nhttp://127.0.0.1:${backend.port}`);
+    await page.getByLabel('Record traffic').uncheck();
+    await page.getByLabel('Balance').selectOption('weighted');
+    await page.getByLabel('Verify upstream TLS').selectOption({ label: 'Verify certificates' });
+    await save('down.test');
+    assert.deepEqual(fileRoute('down.test'), {
+      host: 'down.test',
+      https: false,
+      healthCheck: { path: '/health', interval: '200ms', timeout: '200ms' },
+      targets: [{ url: `http://${dead}`, weight: 3 }, backend.url],
+      record: false,
+      balance: 'weighted',
+      verifyTls: true,
+    });
+  });
+
+  await t.test('saving a route unchanged writes back exactly what the file had', async () => {
+    const before = fileRoute('app.test');
+    await appRow().getByRole('button', { name: 'Edit' }).click();
+    await save('app.test');
+    assert.equal(JSON.stringify(fileRoute('app.test')), JSON.stringify(before));
+    assert.deepEqual(pageErrors, []);
   });
 });

@@ -10,11 +10,11 @@
  */
 import type { ApiEvent, GatehouseEvents } from '../../shared/api-contract';
 import type { ExchangeSummary } from '../../shared/exchange-types';
-import type { RecordedExchange } from './recorded-exchange';
+import type { HeldExchange } from './recorded-exchange';
 
 export type EmitEvent = <E extends ApiEvent>(event: E, payload: GatehouseEvents[E]) => void;
 
-/** Bits of RecordedExchange.eventFlags. */
+/** Bits of HeldExchange.eventFlags. */
 const QUEUED = 1;
 const STARTED = 2;
 const UPDATED = 4;
@@ -22,16 +22,21 @@ const FINISHED = 8;
 
 export class EventBatcher {
   /** Records with pending changes (QUEUED set), in the order they were first touched. */
-  private dirty: RecordedExchange[] = [];
+  private dirty: HeldExchange[] = [];
   private removed: string[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * `settled` hears, at the flush that announced it, of each held exchange that has
+   * finished: from then on no event will read it again (the recorder freezes it).
+   */
   constructor(
     private readonly emit: () => EmitEvent | undefined,
     private readonly intervalMs: number,
+    private readonly settled: (r: HeldExchange) => void = () => {},
   ) {}
 
-  private mark(r: RecordedExchange, flag: number): void {
+  private mark(r: HeldExchange, flag: number): void {
     if ((r.eventFlags & QUEUED) === 0) {
       r.eventFlags = QUEUED;
       this.dirty.push(r);
@@ -40,24 +45,26 @@ export class EventBatcher {
     this.schedule();
   }
 
-  start(r: RecordedExchange): void {
+  start(r: HeldExchange): void {
     if (this.emit() === undefined) return;
     this.mark(r, STARTED);
   }
 
-  update(r: RecordedExchange): void {
+  update(r: HeldExchange): void {
     // A start not yet announced will carry the latest state anyway.
     if ((r.eventFlags & STARTED) !== 0 || this.emit() === undefined) return;
     this.mark(r, UPDATED);
   }
 
-  finish(r: RecordedExchange): void {
-    if (this.emit() === undefined) return;
+  /** Returns whether the exchange awaits a flush (false: nobody listens, nothing was queued). */
+  finish(r: HeldExchange): boolean {
+    if (this.emit() === undefined) return false;
     r.eventFlags &= ~UPDATED;
     this.mark(r, FINISHED);
+    return true;
   }
 
-  remove(r: RecordedExchange): void {
+  remove(r: HeldExchange): void {
     const flags = r.eventFlags;
     // Never announced: forget it silently (it stays in `dirty` with no change bits).
     if ((flags & STARTED) !== 0) {
@@ -99,12 +106,14 @@ export class EventBatcher {
       const flags = r.eventFlags;
       r.eventFlags = 0;
       // Nobody listening: summaries would be built for no one.
-      if (!emit || (flags & (STARTED | UPDATED | FINISHED)) === 0) continue;
-      const s = r.summary();
-      if ((flags & STARTED) !== 0) started.push(s);
-      else if ((flags & UPDATED) !== 0 && (flags & FINISHED) === 0) updated.push(s);
-      // An exchange that started and finished within one batch goes out in both lists.
-      if ((flags & FINISHED) !== 0 || ((flags & STARTED) !== 0 && r.state !== 'pending')) finished.push(s);
+      if (emit && (flags & (STARTED | UPDATED | FINISHED)) !== 0) {
+        const s = r.summary();
+        if ((flags & STARTED) !== 0) started.push(s);
+        else if ((flags & UPDATED) !== 0 && (flags & FINISHED) === 0) updated.push(s);
+        // An exchange that started and finished within one batch goes out in both lists.
+        if ((flags & FINISHED) !== 0 || ((flags & STARTED) !== 0 && r.state !== 'pending')) finished.push(s);
+      }
+      if (r.state !== 'pending' && !r.evicted) this.settled(r);
     }
     if (!emit) return;
     if (removed.length > 0) emit('exchange.removed', { ids: removed });

@@ -6,7 +6,7 @@
  */
 import type { ExchangeFilter, ExchangeSummary, ListOrder } from '../../shared/exchange-types';
 import { matchesFilter } from '../../shared/exchange-filter';
-import type { RecordedExchange } from './recorded-exchange';
+import type { HeldExchange } from './recorded-exchange';
 
 export interface StoreLimits {
   maxExchanges: number;
@@ -21,7 +21,7 @@ export interface ListPage {
 
 export class ExchangeStore {
   /** In sequence order; live items are items[head..]. */
-  private items: RecordedExchange[] = [];
+  private items: HeldExchange[] = [];
   private head = 0;
   private bytes = 0;
   /** Exchanges dropped because a bound was reached. */
@@ -30,7 +30,7 @@ export class ExchangeStore {
   /** `onDrop` hears of every record dropped to make room (not of clear()). */
   constructor(
     private limits: StoreLimits,
-    private readonly onDrop: (r: RecordedExchange) => void = () => {},
+    private readonly onDrop: (r: HeldExchange) => void = () => {},
   ) {}
 
   get count(): number {
@@ -46,7 +46,7 @@ export class ExchangeStore {
     this.enforce();
   }
 
-  get(id: string): RecordedExchange | undefined {
+  get(id: string): HeldExchange | undefined {
     if (id.charCodeAt(0) !== 101 /* e */) return undefined;
     const seq = Number(id.slice(1));
     if (!Number.isSafeInteger(seq)) return undefined;
@@ -56,14 +56,14 @@ export class ExchangeStore {
   }
 
   /** Adds a record (its seq must be higher than any held); drops the oldest while over a bound. */
-  add(r: RecordedExchange): void {
+  add(r: HeldExchange): void {
     this.items.push(r);
     this.bytes += r.bytes;
     this.enforce();
   }
 
   /** Adds several records as one step (import). */
-  addAll(records: readonly RecordedExchange[]): void {
+  addAll(records: readonly HeldExchange[]): void {
     for (const r of records) {
       this.items.push(r);
       this.bytes += r.bytes;
@@ -71,15 +71,27 @@ export class ExchangeStore {
     this.enforce();
   }
 
+  /**
+   * Puts `next` (the same exchange, frozen) where `r` is held; false when `r` is
+   * no longer held (dropped or cleared meanwhile).
+   */
+  replace(r: HeldExchange, next: HeldExchange): boolean {
+    if (r.evicted) return false;
+    const i = this.firstAfter(r.seq - 1);
+    if (this.items[i] !== r) return false;
+    this.items[i] = next;
+    return true;
+  }
+
   /** A held record grew (or shrank) by delta bytes. */
-  grow(r: RecordedExchange, delta: number): void {
+  grow(r: HeldExchange, delta: number): void {
     r.bytes += delta;
     if (r.evicted) return;
     this.bytes += delta;
     if (delta > 0 && this.bytes > this.limits.maxTotalBytes) this.enforce();
   }
 
-  clear(): RecordedExchange[] {
+  clear(): HeldExchange[] {
     const all = this.items.slice(this.head);
     for (const r of all) r.evicted = true;
     this.items = [];
@@ -92,7 +104,7 @@ export class ExchangeStore {
   private enforce(): void {
     while (this.count > 0 && (this.count > this.limits.maxExchanges || this.bytes > this.limits.maxTotalBytes)) {
       const r = this.items[this.head]!;
-      this.items[this.head] = undefined as unknown as RecordedExchange;
+      this.items[this.head] = undefined as unknown as HeldExchange;
       this.head++;
       this.bytes -= r.bytes;
       r.evicted = true;
@@ -117,7 +129,7 @@ export class ExchangeStore {
     return lo;
   }
 
-  all(): RecordedExchange[] {
+  all(): HeldExchange[] {
     return this.items.slice(this.head);
   }
 
@@ -143,7 +155,7 @@ export class ExchangeStore {
       return page;
     }
     let total = 0;
-    const visit = (r: RecordedExchange, inPage: boolean): void => {
+    const visit = (r: HeldExchange, inPage: boolean): void => {
       const s = r.summary();
       if (!matchesFilter(s, params.filter)) return;
       total++;

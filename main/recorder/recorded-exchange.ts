@@ -119,7 +119,26 @@ function timeOrUndefined(t: number): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-export class RecordedExchange {
+/**
+ * What the store holds: a live RecordedExchange, or, once finished, a FrozenExchange
+ * (frozen-exchange.ts) that reads the same.
+ */
+export interface HeldExchange {
+  readonly seq: number;
+  readonly id: string;
+  readonly state: ExchangeState;
+  /** Estimated bytes held (the store's byte bound). */
+  bytes: number;
+  /** Set when the store dropped it. */
+  evicted: boolean;
+  /** The event batcher's bookkeeping bits (see event-batcher.ts). */
+  eventFlags: number;
+  summary(): ExchangeSummary;
+  toExchange(): Exchange;
+  bodyBytes(which: 'request' | 'response'): Uint8Array;
+}
+
+export class RecordedExchange implements HeldExchange {
   state: ExchangeState = 'pending';
   tls?: TlsInfo;
   target?: string;
@@ -183,6 +202,16 @@ export class RecordedExchange {
   set clientResponse(head: StoredHeaders | undefined) {
     this.clientResponseHead = head;
     this.contentTypeCache = undefined;
+  }
+
+  /** The six times (startedAt, endedAt, received, upstreamConnected, responseHeaders, responseEnd; NaN: not yet). */
+  get timesArray(): Float64Array {
+    return this.times;
+  }
+
+  /** Whether the upstream connection came from the pool (undefined: no upstream connection). */
+  get connectionReused(): boolean | undefined {
+    return this.reused;
   }
 
   get startedAt(): number {
@@ -257,6 +286,21 @@ export class RecordedExchange {
     return delta;
   }
 
+  /** The client response's Content-Type (looked up once per head). */
+  contentType(): string | undefined {
+    let ct = this.contentTypeCache;
+    if (ct === undefined) {
+      const head = this.clientResponseHead;
+      ct = this.contentTypeCache = (head !== undefined ? storedValue(head, 'content-type') : undefined) ?? null;
+    }
+    return ct ?? undefined;
+  }
+
+  /** The captured prefix of one body. */
+  bodyBytes(which: 'request' | 'response'): Uint8Array {
+    return (which === 'request' ? this.requestBody : this.responseBody).bytes();
+  }
+
   summary(): ExchangeSummary {
     const s: ExchangeSummary = {
       id: this.id,
@@ -279,12 +323,8 @@ export class RecordedExchange {
     if (this.routeId !== undefined) s.routeId = this.routeId;
     if (this.target !== undefined) s.target = this.target;
     if (this.status !== undefined) s.status = this.status;
-    let ct = this.contentTypeCache;
-    if (ct === undefined) {
-      const head = this.clientResponseHead;
-      ct = this.contentTypeCache = (head !== undefined ? storedValue(head, 'content-type') : undefined) ?? null;
-    }
-    if (ct !== null) s.contentType = ct;
+    const ct = this.contentType();
+    if (ct !== undefined) s.contentType = ct;
     if (this.websocket) s.wsMessageCount = this.wsMessageTotal;
     if (this.error) s.errorCode = this.error.code;
     if (this.replayOf !== undefined) s.replayOf = this.replayOf;

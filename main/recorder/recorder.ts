@@ -16,7 +16,9 @@ import { base64ToBytes } from '../../shared/base64';
 import type { ImportedExchange } from '../../shared/har-import';
 import type { ExchangeObserver, ExchangeStart, ExchangeTap, TapHeaders } from '../engine/exchange-observer';
 import { BodyTap } from './body-tap';
-import { headersBytes, RecordedExchange, storeHeaders } from './recorded-exchange';
+import { headersBytes, RecordedExchange, storeHeaders, type HeldExchange } from './recorded-exchange';
+import { freezeExchange } from './frozen-exchange';
+import { RecordArena } from './record-arena';
 import { ExchangeStore, type ListPage } from './exchange-store';
 import { EventBatcher, type EmitEvent } from './event-batcher';
 
@@ -60,6 +62,8 @@ export class Recorder implements ExchangeObserver {
   private excludedRoutes = new Set<string>();
   private seq = 0;
   private readonly replayPorts = new Map<number, ReplayExpectation>();
+  /** Where finished exchanges are frozen to (see frozen-exchange.ts). */
+  private readonly arena = new RecordArena();
 
   constructor(options: RecorderOptions = {}) {
     this.limits = { ...DEFAULT_RECORDING, ...options.recording };
@@ -71,7 +75,11 @@ export class Recorder implements ExchangeObserver {
       this.batcher.remove(r),
     );
     // Exchange events are only built while someone listens; the UI lists what it missed when it connects.
-    this.batcher = new EventBatcher(() => (this.audience === undefined || this.audience() ? this.emitFn : undefined), options.batchMs ?? 75);
+    this.batcher = new EventBatcher(
+      () => (this.audience === undefined || this.audience() ? this.emitFn : undefined),
+      options.batchMs ?? 75,
+      (r) => this.freeze(r),
+    );
     if (options.routes) this.setRoutes(options.routes);
   }
 
@@ -152,6 +160,16 @@ export class Recorder implements ExchangeObserver {
     return this.store.get(id)?.toExchange();
   }
 
+  /**
+   * A finished exchange moves off the V8 heap into the arena: right away while nobody
+   * listens, else at the event flush that announced it (events read the live record).
+   */
+  private freeze(r: HeldExchange): void {
+    if (!(r instanceof RecordedExchange) || r.evicted) return;
+    const frozen = freezeExchange(r, this.arena);
+    if (frozen !== undefined) this.store.replace(r, frozen);
+  }
+
   has(id: string): boolean {
     return this.store.get(id) !== undefined;
   }
@@ -159,7 +177,7 @@ export class Recorder implements ExchangeObserver {
   /** Captured bytes of one body, without a base64 round trip. */
   bodyBytes(id: string, which: 'request' | 'response'): Uint8Array | undefined {
     const r = this.store.get(id);
-    return r ? (which === 'request' ? r.requestBody : r.responseBody).bytes() : undefined;
+    return r?.bodyBytes(which);
   }
 
   list(params: { filter?: ExchangeFilter; cursor?: string; limit?: number; order?: ListOrder } = {}): ListPage {
@@ -252,7 +270,9 @@ export class Recorder implements ExchangeObserver {
     now: () => this.now(),
     grow: (r, delta) => this.grow(r, delta),
     update: (r) => this.batcher.update(r),
-    finish: (r) => this.batcher.finish(r),
+    finish: (r) => {
+      if (!this.batcher.finish(r)) this.freeze(r);
+    },
     wsMessageCap: () => this.wsMessageCap,
     maxWsMessages: () => this.maxWsMessages,
   };

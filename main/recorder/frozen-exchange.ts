@@ -1,0 +1,334 @@
+/**
+ * A finished exchange held off the V8 heap.
+ *
+ * While in flight an exchange is a RecordedExchange: a dozen objects and several
+ * strings that the taps fill in. Once it is over nothing changes it again, yet the
+ * ring keeps it for thousands of exchanges more, and every young-generation
+ * collection until its promotion copies each of those objects; promoted, they
+ * grow the old generation that V8 sizes itself by. So a finished record is
+ * encoded into a slab of bytes (RecordArena) and the store holds a FrozenExchange
+ * instead: one small object pointing at its bytes. Reading decodes, and gives
+ * exactly what the live record gave (summary() and toExchange() alike).
+ *
+ * Records a slab cannot carry exactly stay live (WebSocket exchanges with their
+ * message lists, header sets kept as pair arrays): freezeExchange returns undefined.
+ */
+import type { Exchange, ExchangeSource, ExchangeState, ExchangeSummary, ExchangeTimings } from '../../shared/exchange-types';
+import type { HttpVersion, TlsInfo } from '../../shared/http-types';
+import { bytesToBase64 } from '../../shared/base64';
+import { parseHeadBlock } from '../../shared/raw-headers';
+import type { RecordArena, Slab } from './record-arena';
+import type { RecordedExchange } from './recorded-exchange';
+
+// ---------------------------------------------------------------- layout
+// A record starts 8-aligned: eight float64s, then uint32s, then the slots' bytes.
+const F_STARTED = 0;
+const F_ENDED = 1;
+const F_RECEIVED = 2;
+const F_UPSTREAM_CONNECTED = 3;
+const F_RESPONSE_HEADERS = 4;
+const F_RESPONSE_END = 5;
+const F_REQUEST_SIZE = 6;
+const F_RESPONSE_SIZE = 7;
+const FLOATS = 8;
+// uint32 indexes, counted from the record's start
+const U_STATUS = FLOATS * 2; // 0: none
+const U_UPSTREAM_STATUS = U_STATUS + 1;
+const U_CLIENT_PORT = U_STATUS + 2;
+const U_FLAGS = U_STATUS + 3;
+const U_PRESENT = U_STATUS + 4; // bit per slot: the value is there (an empty string is there)
+const U_SLOT_ENDS = U_STATUS + 5; // one end offset per slot, from the record's start
+
+// Slots, in the order their bytes follow one another.
+const S_METHOD = 0;
+const S_HOST = 1;
+const S_URL = 2;
+const S_CLIENT_ADDRESS = 3;
+const S_TARGET = 4;
+const S_ROUTE_ID = 5;
+const S_REPLAY_OF = 6;
+const S_FORWARDED_METHOD = 7;
+const S_FORWARDED_PATH = 8;
+const S_ERROR_CODE = 9;
+const S_ERROR_MESSAGE = 10;
+const S_CONTENT_TYPE = 11;
+const S_CLIENT_REQUEST = 12;
+const S_FORWARDED_REQUEST = 13;
+const S_UPSTREAM_RESPONSE = 14;
+const S_CLIENT_RESPONSE = 15;
+const S_TLS_SNI = 16;
+const S_TLS_ALPN = 17;
+const S_TLS_VERSION = 18;
+const S_TLS_CIPHER = 19;
+const S_NOTES = 20; // JSON array of strings
+const S_REQUEST_BODY = 21; // bytes
+const S_RESPONSE_BODY = 22; // bytes
+const SLOTS = 23;
+const HEADER_BYTES = (U_SLOT_ENDS + SLOTS) * 4;
+
+// Bits of the flags word.
+const STATES: readonly ExchangeState[] = ['pending', 'complete', 'error'];
+const SOURCES: readonly ExchangeSource[] = ['proxy', 'replay', 'import'];
+const VERSIONS: readonly HttpVersion[] = ['1.0', '1.1', '2'];
+const FL_STATE_SHIFT = 0; // 2 bits
+const FL_SOURCE_SHIFT = 2; // 2 bits
+const FL_VERSION_SHIFT = 4; // 2 bits
+const FL_HTTPS = 1 << 6;
+const FL_REUSED_KNOWN = 1 << 7;
+const FL_REUSED = 1 << 8;
+const FL_CONTENT_DECODED = 1 << 9;
+const FL_REQUEST_TRUNCATED = 1 << 10;
+const FL_RESPONSE_TRUNCATED = 1 << 11;
+const FL_TLS = 1 << 12;
+
+/** The bytes a string may take in UTF-8, at most. */
+function maxUtf8(s: string | undefined): number {
+  return s === undefined ? 0 : s.length * 3;
+}
+
+function nanToUndefined(t: number): number | undefined {
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * Encodes a finished record into `arena`; undefined when it must stay live
+ * (WebSocket messages, a header set held as pairs).
+ */
+export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenExchange | undefined {
+  if (r.websocket) return undefined;
+  const heads = [r.clientRequest, r.forwardedRequest, r.upstreamResponse, r.clientResponse] as const;
+  for (const h of heads) if (h !== undefined && typeof h !== 'string') return undefined;
+  const strings: (string | undefined)[] = new Array(S_REQUEST_BODY);
+  strings[S_METHOD] = r.method;
+  strings[S_HOST] = r.host;
+  strings[S_URL] = r.url;
+  strings[S_CLIENT_ADDRESS] = r.clientAddress;
+  strings[S_TARGET] = r.target;
+  strings[S_ROUTE_ID] = r.routeId;
+  strings[S_REPLAY_OF] = r.replayOf;
+  strings[S_FORWARDED_METHOD] = r.forwardedMethod;
+  strings[S_FORWARDED_PATH] = r.forwardedPath;
+  strings[S_ERROR_CODE] = r.error?.code;
+  strings[S_ERROR_MESSAGE] = r.error?.message;
+  strings[S_CONTENT_TYPE] = r.contentType();
+  strings[S_CLIENT_REQUEST] = heads[0] as string;
+  strings[S_FORWARDED_REQUEST] = heads[1] as string | undefined;
+  strings[S_UPSTREAM_RESPONSE] = heads[2] as string | undefined;
+  strings[S_CLIENT_RESPONSE] = heads[3] as string | undefined;
+  const tls = r.tls;
+  if (tls !== undefined) {
+    strings[S_TLS_SNI] = tls.sni;
+    strings[S_TLS_ALPN] = tls.alpn;
+    strings[S_TLS_VERSION] = tls.version;
+    strings[S_TLS_CIPHER] = tls.cipher;
+  }
+  if (r.notes !== undefined) strings[S_NOTES] = JSON.stringify(r.notes);
+  const requestBody = r.requestBody.bytes();
+  const responseBody = r.responseBody.bytes();
+
+  let max = HEADER_BYTES + requestBody.length + responseBody.length;
+  for (let i = 0; i < S_REQUEST_BODY; i++) max += maxUtf8(strings[i]);
+  const at = arena.reserve(max);
+  const slab = arena.slab;
+  const bytes = slab.bytes;
+  const f64 = slab.f64;
+  const u32 = slab.u32;
+
+  const f = at >> 3;
+  const t = r.timesArray;
+  for (let i = 0; i < 6; i++) f64[f + i] = t[i]!;
+  f64[f + F_REQUEST_SIZE] = r.requestBody.size;
+  f64[f + F_RESPONSE_SIZE] = r.responseBody.size;
+
+  const u = at >> 2;
+  u32[u + U_STATUS] = r.status ?? 0;
+  u32[u + U_UPSTREAM_STATUS] = r.upstreamStatus ?? 0;
+  u32[u + U_CLIENT_PORT] = r.clientPort;
+  const reused = r.connectionReused;
+  u32[u + U_FLAGS] =
+    (STATES.indexOf(r.state) << FL_STATE_SHIFT) |
+    (SOURCES.indexOf(r.source) << FL_SOURCE_SHIFT) |
+    (VERSIONS.indexOf(r.httpVersion) << FL_VERSION_SHIFT) |
+    (r.scheme === 'https' ? FL_HTTPS : 0) |
+    (reused !== undefined ? FL_REUSED_KNOWN | (reused ? FL_REUSED : 0) : 0) |
+    (r.responseContentDecoded ? FL_CONTENT_DECODED : 0) |
+    (r.requestBody.truncated ? FL_REQUEST_TRUNCATED : 0) |
+    (r.responseBody.truncated ? FL_RESPONSE_TRUNCATED : 0) |
+    (tls !== undefined ? FL_TLS : 0);
+
+  let present = 0;
+  let o = HEADER_BYTES;
+  for (let i = 0; i < S_REQUEST_BODY; i++) {
+    const s = strings[i];
+    if (s !== undefined) {
+      present |= 1 << i;
+      if (s.length > 0) o += bytes.write(s, at + o, 'utf8');
+    }
+    u32[u + U_SLOT_ENDS + i] = o;
+  }
+  bytes.set(requestBody, at + o);
+  o += requestBody.length;
+  u32[u + U_SLOT_ENDS + S_REQUEST_BODY] = o;
+  bytes.set(responseBody, at + o);
+  o += responseBody.length;
+  u32[u + U_SLOT_ENDS + S_RESPONSE_BODY] = o;
+  u32[u + U_PRESENT] = present | (1 << S_REQUEST_BODY) | (1 << S_RESPONSE_BODY);
+  arena.commit(o);
+  return new FrozenExchange(r.seq, slab, at, r.bytes);
+}
+
+/** A finished exchange whose fields live in a slab (see the file comment). */
+export class FrozenExchange {
+  /** Never set for a frozen record: it is frozen after its events went out. */
+  eventFlags = 0;
+  evicted = false;
+
+  constructor(
+    readonly seq: number,
+    private readonly slab: Slab,
+    /** The record's offset in the slab (8-aligned). */
+    private readonly at: number,
+    /** Estimated bytes, as the live record counted them (the store's byte bound). */
+    public bytes: number,
+  ) {}
+
+  get id(): string {
+    return `e${this.seq}`;
+  }
+
+  private u32(i: number): number {
+    return this.slab.u32[(this.at >> 2) + i]!;
+  }
+
+  private float(i: number): number {
+    return this.slab.f64[(this.at >> 3) + i]!;
+  }
+
+  private has(slot: number): boolean {
+    return (this.u32(U_PRESENT) & (1 << slot)) !== 0;
+  }
+
+  private range(slot: number): [number, number] {
+    const start = slot === 0 ? HEADER_BYTES : this.u32(U_SLOT_ENDS + slot - 1);
+    return [this.at + start, this.at + this.u32(U_SLOT_ENDS + slot)];
+  }
+
+  private str(slot: number): string | undefined {
+    if (!this.has(slot)) return undefined;
+    const [s, e] = this.range(slot);
+    return s === e ? '' : this.slab.bytes.toString('utf8', s, e);
+  }
+
+  private flags(): number {
+    return this.u32(U_FLAGS);
+  }
+
+  get state(): ExchangeState {
+    return STATES[(this.flags() >> FL_STATE_SHIFT) & 3]!;
+  }
+
+  /** The captured prefix of one body (a copy: the slab is shared). */
+  bodyBytes(which: 'request' | 'response'): Uint8Array {
+    const [s, e] = this.range(which === 'request' ? S_REQUEST_BODY : S_RESPONSE_BODY);
+    return new Uint8Array(this.slab.bytes.subarray(s, e));
+  }
+
+  summary(): ExchangeSummary {
+    const flags = this.flags();
+    const s: ExchangeSummary = {
+      id: this.id,
+      seq: this.seq,
+      source: SOURCES[(flags >> FL_SOURCE_SHIFT) & 3]!,
+      state: STATES[(flags >> FL_STATE_SHIFT) & 3]!,
+      startedAt: this.float(F_STARTED),
+      clientAddress: this.str(S_CLIENT_ADDRESS)!,
+      clientPort: this.u32(U_CLIENT_PORT),
+      scheme: (flags & FL_HTTPS) !== 0 ? 'https' : 'http',
+      httpVersion: VERSIONS[(flags >> FL_VERSION_SHIFT) & 3]!,
+      method: this.str(S_METHOD)!,
+      host: this.str(S_HOST)!,
+      url: this.str(S_URL)!,
+      requestSize: this.float(F_REQUEST_SIZE),
+      responseSize: this.float(F_RESPONSE_SIZE),
+      websocket: false,
+    };
+    const ended = nanToUndefined(this.float(F_ENDED));
+    if (ended !== undefined) s.endedAt = ended;
+    const routeId = this.str(S_ROUTE_ID);
+    if (routeId !== undefined) s.routeId = routeId;
+    const target = this.str(S_TARGET);
+    if (target !== undefined) s.target = target;
+    const status = this.u32(U_STATUS);
+    if (status !== 0) s.status = status;
+    const contentType = this.str(S_CONTENT_TYPE);
+    if (contentType !== undefined) s.contentType = contentType;
+    const errorCode = this.str(S_ERROR_CODE);
+    if (errorCode !== undefined) s.errorCode = errorCode;
+    const replayOf = this.str(S_REPLAY_OF);
+    if (replayOf !== undefined) s.replayOf = replayOf;
+    return s;
+  }
+
+  private timings(flags: number): ExchangeTimings {
+    const out: ExchangeTimings = { received: this.float(F_RECEIVED) };
+    const connected = nanToUndefined(this.float(F_UPSTREAM_CONNECTED));
+    if (connected !== undefined) out.upstreamConnected = connected;
+    if ((flags & FL_REUSED_KNOWN) !== 0) out.connectionReused = (flags & FL_REUSED) !== 0;
+    const headers = nanToUndefined(this.float(F_RESPONSE_HEADERS));
+    if (headers !== undefined) out.responseHeaders = headers;
+    const end = nanToUndefined(this.float(F_RESPONSE_END));
+    if (end !== undefined) out.responseEnd = end;
+    return out;
+  }
+
+  private tls(): TlsInfo {
+    const tls: TlsInfo = {};
+    const sni = this.str(S_TLS_SNI);
+    if (sni !== undefined) tls.sni = sni;
+    const alpn = this.str(S_TLS_ALPN);
+    if (alpn !== undefined) tls.alpn = alpn;
+    const version = this.str(S_TLS_VERSION);
+    if (version !== undefined) tls.version = version;
+    const cipher = this.str(S_TLS_CIPHER);
+    if (cipher !== undefined) tls.cipher = cipher;
+    return tls;
+  }
+
+  toExchange(): Exchange {
+    const flags = this.flags();
+    const notes = this.str(S_NOTES);
+    const x: Exchange = {
+      ...this.summary(),
+      headers: { clientRequest: parseHeadBlock(this.str(S_CLIENT_REQUEST)!) },
+      requestBody: {
+        size: this.float(F_REQUEST_SIZE),
+        captured: bytesToBase64(this.bodyBytes('request')),
+        truncated: (flags & FL_REQUEST_TRUNCATED) !== 0,
+      },
+      responseBody: {
+        size: this.float(F_RESPONSE_SIZE),
+        captured: bytesToBase64(this.bodyBytes('response')),
+        truncated: (flags & FL_RESPONSE_TRUNCATED) !== 0,
+      },
+      timings: this.timings(flags),
+      notes: notes !== undefined ? (JSON.parse(notes) as string[]) : [],
+    };
+    if ((flags & FL_CONTENT_DECODED) !== 0) x.responseBody.contentDecoded = true;
+    const forwardedRequest = this.str(S_FORWARDED_REQUEST);
+    if (forwardedRequest !== undefined) x.headers.forwardedRequest = parseHeadBlock(forwardedRequest);
+    const upstreamResponse = this.str(S_UPSTREAM_RESPONSE);
+    if (upstreamResponse !== undefined) x.headers.upstreamResponse = parseHeadBlock(upstreamResponse);
+    const clientResponse = this.str(S_CLIENT_RESPONSE);
+    if (clientResponse !== undefined) x.headers.clientResponse = parseHeadBlock(clientResponse);
+    if ((flags & FL_TLS) !== 0) x.tls = this.tls();
+    const forwardedMethod = this.str(S_FORWARDED_METHOD);
+    if (forwardedMethod !== undefined) x.forwardedMethod = forwardedMethod;
+    const forwardedPath = this.str(S_FORWARDED_PATH);
+    if (forwardedPath !== undefined) x.forwardedPath = forwardedPath;
+    const upstreamStatus = this.u32(U_UPSTREAM_STATUS);
+    if (upstreamStatus !== 0) x.upstreamStatus = upstreamStatus;
+    const errorCode = this.str(S_ERROR_CODE);
+    if (errorCode !== undefined) x.error = { code: errorCode, message: this.str(S_ERROR_MESSAGE) ?? '' };
+    return x;
+  }
+}

@@ -1,0 +1,196 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Recorder } from '../../main/recorder/recorder';
+import { RecordedExchange, storeHeaders } from '../../main/recorder/recorded-exchange';
+import { BodyTap } from '../../main/recorder/body-tap';
+import { FrozenExchange, freezeExchange } from '../../main/recorder/frozen-exchange';
+import { RecordArena } from '../../main/recorder/record-arena';
+import type { HttpVersion, RawHeaders } from '../../shared/http-types';
+import type { ExchangeSource } from '../../shared/exchange-types';
+import { exchangeStart } from '../support/exchange-start';
+
+interface Shape {
+  seq: number;
+  source?: ExchangeSource;
+  scheme?: 'http' | 'https';
+  httpVersion?: HttpVersion;
+  method?: string;
+  url?: string;
+  requestHeaders?: RawHeaders | string;
+  requestBody?: Uint8Array[];
+  responseBody?: Uint8Array[];
+  cap?: number;
+}
+
+function live(s: Shape): RecordedExchange {
+  const cap = s.cap ?? 1024;
+  const r = new RecordedExchange(
+    s.seq,
+    s.source ?? 'proxy',
+    1_700_000_000_000.25 + s.seq,
+    '::1',
+    40000 + s.seq,
+    s.scheme ?? 'http',
+    s.httpVersion ?? '1.1',
+    s.method ?? 'GET',
+    'app.test:8443',
+    s.url ?? `/item/${s.seq}?q=caf\u00e9`,
+    storeHeaders(s.requestHeaders ?? [['Host', 'app.test'], ['Accept', '*/*']]),
+    false,
+    new BodyTap(cap),
+    new BodyTap(cap),
+  );
+  for (const c of s.requestBody ?? []) r.requestBody.add(c);
+  for (const c of s.responseBody ?? []) r.responseBody.add(c);
+  return r;
+}
+
+function assertSame(r: RecordedExchange, f: FrozenExchange | undefined): void {
+  assert.ok(f, 'the record was frozen');
+  assert.equal(f.id, r.id);
+  assert.equal(f.seq, r.seq);
+  assert.equal(f.state, r.state);
+  assert.equal(f.bytes, r.bytes);
+  assert.deepEqual(f.summary(), r.summary());
+  assert.deepEqual(f.toExchange(), r.toExchange());
+  assert.deepEqual(Buffer.from(f.bodyBytes('request')), Buffer.from(r.bodyBytes('request')));
+  assert.deepEqual(Buffer.from(f.bodyBytes('response')), Buffer.from(r.bodyBytes('response')));
+}
+
+test('a frozen exchange reads exactly as the live record it was made from', () => {
+  const arena = new RecordArena();
+
+  // The smallest finished exchange: no upstream, no response head, no bodies.
+  const bare = live({ seq: 1 });
+  bare.state = 'error';
+  bare.error = { code: 'no-route', message: 'no route for app.test' };
+  bare.endedAtTime(1_700_000_000_010);
+  assertSame(bare, freezeExchange(bare, arena));
+
+  // Everything set, with non-ASCII text, empty strings and a truncated body in several chunks.
+  const full = live({
+    seq: 2,
+    source: 'replay',
+    scheme: 'https',
+    httpVersion: '2',
+    method: 'POST',
+    requestHeaders: '\r\nhost: app.test\r\nx-name: Jos\u00e9',
+    requestBody: [Buffer.from('{"a":'), Buffer.from('1}')],
+    responseBody: [Buffer.from('0123456789'), Buffer.from('abcdef')],
+    cap: 12,
+  });
+  full.tls = { sni: 'app.test', alpn: 'h2', version: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256' };
+  full.routeId = 'app.test';
+  full.replayOf = 'e1';
+  full.target = 'http://127.0.0.1:3000';
+  full.forwardedMethod = 'POST';
+  full.forwardedPath = '';
+  full.forwardedRequest = storeHeaders([['host', 'app.test'], ['x-forwarded-for', '127.0.0.1'], ['x-empty', '']]);
+  full.upstreamConnectedAt(1_700_000_000_003.5, true);
+  full.responseHeadersAt(1_700_000_000_004.75);
+  full.upstreamStatus = 201;
+  full.upstreamResponse = storeHeaders('HTTP/1.1 201 Created\r\ncontent-type: application/json; charset=utf-8');
+  full.status = 201;
+  full.clientResponse = storeHeaders([['content-type', 'application/json; charset=utf-8'], ['via', '2 gatehouse']]);
+  full.addNote('compressed with br \u2713');
+  full.addNote('cache: miss');
+  full.responseContentDecoded = true;
+  full.state = 'complete';
+  full.endedAtTime(1_700_000_000_005);
+  assertSame(full, freezeExchange(full, arena));
+
+  // TLS with only some fields, a fresh upstream connection, an HTTP/1.0 request.
+  const partial = live({ seq: 3, httpVersion: '1.0', scheme: 'https', responseBody: [new Uint8Array(0)] });
+  partial.tls = { sni: 'app.test' };
+  partial.upstreamConnectedAt(1_700_000_000_001, false);
+  partial.state = 'complete';
+  partial.endedAtTime(1_700_000_000_002);
+  assertSame(partial, freezeExchange(partial, arena));
+
+  // An import whose truncation and decoding come from the file.
+  const imported = new RecordedExchange(4, 'import', 1, '10.0.0.1', 1, 'http', '1.1', 'GET', 'h', '/', storeHeaders([]), false, BodyTap.of(Buffer.from('abc'), 10, 1024, true), BodyTap.of(Buffer.from('xyz'), 3, 1024, false));
+  imported.state = 'complete';
+  imported.timings = { received: 1, responseEnd: 2 };
+  assertSame(imported, freezeExchange(imported, arena));
+});
+
+test('records fill slabs in turn, large ones get their own, and every one still reads right', () => {
+  const arena = new RecordArena(4096);
+  const pairs: Array<[RecordedExchange, FrozenExchange]> = [];
+  for (let seq = 1; seq <= 200; seq++) {
+    const big = seq % 50 === 0;
+    const r = live({ seq, responseBody: [Buffer.alloc(big ? 3000 : seq, seq & 0xff)], cap: 4000 });
+    r.status = 200;
+    r.clientResponse = storeHeaders([['content-type', 'text/plain'], ['x-seq', String(seq)]]);
+    r.state = 'complete';
+    r.endedAtTime(2_000_000_000_000 + seq);
+    pairs.push([r, freezeExchange(r, arena)!]);
+  }
+  for (const [r, f] of pairs) assertSame(r, f);
+});
+
+test('what a slab cannot carry exactly stays live: WebSocket exchanges, header sets kept as pairs', () => {
+  const arena = new RecordArena();
+  const ws = new RecordedExchange(1, 'proxy', 1, '::1', 1, 'http', '1.1', 'GET', 'h', '/ws', storeHeaders([]), true, new BodyTap(1), new BodyTap(1));
+  assert.equal(freezeExchange(ws, arena), undefined);
+  const odd = live({ seq: 2, requestHeaders: [['x-folded', 'a\r\n b']] });
+  assert.equal(typeof odd.clientRequest, 'object', 'the odd header set is held as pairs');
+  assert.equal(freezeExchange(odd, arena), undefined);
+});
+
+function heldKinds(rec: Recorder): string[] {
+  const store = (rec as unknown as { store: { all(): object[] } }).store;
+  return store.all().map((r) => (r instanceof FrozenExchange ? 'frozen' : 'live'));
+}
+
+test('the recorder freezes an exchange when it finishes, or after the flush that announced it', () => {
+  // Nobody listening: frozen at once.
+  const quiet = new Recorder();
+  const a = quiet.begin(exchangeStart())!;
+  a.clientResponse(200, [['content-type', 'text/html']]);
+  a.responseBody(Buffer.from('<p>hi</p>'));
+  assert.deepEqual(heldKinds(quiet), ['live'], 'in flight: live');
+  a.finish();
+  assert.deepEqual(heldKinds(quiet), ['frozen']);
+  const x = quiet.get('e1')!;
+  assert.equal(x.contentType, 'text/html');
+  assert.equal(Buffer.from(x.responseBody.captured, 'base64').toString(), '<p>hi</p>');
+  quiet.close();
+
+  // Someone listening: live until the batch that carries its finish has gone out.
+  const events: Array<{ event: string; ids: string[] }> = [];
+  const loud = new Recorder({ batchMs: 60_000 });
+  loud.setEmitter(
+    (event, payload) => events.push({ event, ids: Array.isArray(payload) ? payload.map((s) => (s as { id: string }).id) : [] }),
+    () => true,
+  );
+  const b = loud.begin(exchangeStart())!;
+  b.finish();
+  assert.deepEqual(heldKinds(loud), ['live']);
+  const before = loud.get('e1');
+  loud.flushEvents();
+  assert.deepEqual(heldKinds(loud), ['frozen']);
+  assert.deepEqual(loud.get('e1'), before);
+  assert.deepEqual(
+    events.filter((e) => e.event.startsWith('exchange.')),
+    [
+      { event: 'exchange.started', ids: ['e1'] },
+      { event: 'exchange.finished', ids: ['e1'] },
+    ],
+  );
+  loud.close();
+});
+
+test('a frozen exchange dropped from the ring is announced as removed', () => {
+  const events: Array<{ event: string; payload: unknown }> = [];
+  const rec = new Recorder({ recording: { maxExchanges: 1 }, batchMs: 60_000 });
+  rec.setEmitter((event, payload) => events.push({ event, payload }), () => true);
+  rec.begin(exchangeStart())!.finish();
+  rec.flushEvents();
+  assert.deepEqual(heldKinds(rec), ['frozen']);
+  rec.begin(exchangeStart())!.finish();
+  rec.flushEvents();
+  assert.deepEqual(events.find((e) => e.event === 'exchange.removed')?.payload, { ids: ['e1'] });
+  assert.deepEqual(rec.list().items.map((s) => s.id), ['e2']);
+  rec.close();
+});

@@ -37,7 +37,8 @@ const U_UPSTREAM_STATUS = U_STATUS + 1;
 const U_CLIENT_PORT = U_STATUS + 2;
 const U_FLAGS = U_STATUS + 3;
 const U_PRESENT = U_STATUS + 4; // bit per slot: the value is there (an empty string is there)
-const U_SLOT_ENDS = U_STATUS + 5; // one end offset per slot, from the record's start
+const U_INTERNED = U_STATUS + 5; // bit per slot: it holds a uint32 (4-aligned) index into the arena's InternTable
+const U_SLOT_ENDS = U_STATUS + 6; // one end offset per slot, from the record's start
 
 // Slots, in the order their bytes follow one another.
 const S_METHOD = 0;
@@ -64,6 +65,20 @@ const S_NOTES = 20; // JSON array of strings
 const S_REQUEST_BODY = 21; // bytes
 const S_RESPONSE_BODY = 22; // bytes
 const SLOTS = 23;
+/** Slots whose values repeat across exchanges: interned (see InternTable). */
+const INTERNABLE =
+  (1 << S_METHOD) |
+  (1 << S_HOST) |
+  (1 << S_CLIENT_ADDRESS) |
+  (1 << S_TARGET) |
+  (1 << S_ROUTE_ID) |
+  (1 << S_FORWARDED_METHOD) |
+  (1 << S_ERROR_CODE) |
+  (1 << S_CONTENT_TYPE) |
+  (1 << S_TLS_SNI) |
+  (1 << S_TLS_ALPN) |
+  (1 << S_TLS_VERSION) |
+  (1 << S_TLS_CIPHER);
 const HEADER_BYTES = (U_SLOT_ENDS + SLOTS) * 4;
 
 // Bits of the flags word.
@@ -84,6 +99,26 @@ const FL_TLS = 1 << 12;
 /** The bytes a string may take in UTF-8, at most. */
 function maxUtf8(s: string | undefined): number {
   return s === undefined ? 0 : s.length * 3;
+}
+
+/**
+ * Decodes UTF-8 bytes of a buffer: Buffer.prototype.utf8Slice (what toString('utf8', s, e)
+ * calls after checking and defaulting its arguments) when Node has it, as every Node since
+ * 0.x does. Summaries of 100k records decode a URL each; every finished exchange writes
+ * its strings, and write()'s argument handling cost more than the copy.
+ */
+interface NativeUtf8 {
+  utf8Slice?(start: number, end: number): string;
+  utf8Write?(s: string, offset: number): number;
+}
+const HAS_NATIVE_UTF8 =
+  typeof (Buffer.prototype as NativeUtf8).utf8Slice === 'function' && typeof (Buffer.prototype as NativeUtf8).utf8Write === 'function';
+function utf8Slice(b: Buffer, start: number, end: number): string {
+  return HAS_NATIVE_UTF8 ? (b as NativeUtf8).utf8Slice!(start, end) : b.toString('utf8', start, end);
+}
+/** Writes a string as UTF-8 (the room was reserved); returns the bytes written. Likewise utf8Write. */
+function utf8Write(b: Buffer, s: string, offset: number): number {
+  return HAS_NATIVE_UTF8 ? (b as NativeUtf8).utf8Write!(s, offset) : b.write(s, offset, 'utf8');
 }
 
 function nanToUndefined(t: number): number | undefined {
@@ -127,7 +162,7 @@ export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenE
   const responseBody = r.responseBody.bytes();
 
   let max = HEADER_BYTES + requestBody.length + responseBody.length;
-  for (let i = 0; i < S_REQUEST_BODY; i++) max += maxUtf8(strings[i]);
+  for (let i = 0; i < S_REQUEST_BODY; i++) max += maxUtf8(strings[i]) + 8;
   const at = arena.reserve(max);
   const slab = arena.slab;
   const bytes = slab.bytes;
@@ -157,15 +192,24 @@ export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenE
     (tls !== undefined ? FL_TLS : 0);
 
   let present = 0;
+  let interned = 0;
   let o = HEADER_BYTES;
+  const table = slab.strings;
   for (let i = 0; i < S_REQUEST_BODY; i++) {
     const s = strings[i];
     if (s !== undefined) {
       present |= 1 << i;
-      if (s.length > 0) o += bytes.write(s, at + o, 'utf8');
+      const index = ((INTERNABLE >> i) & 1) !== 0 ? table.indexOf(s) : -1;
+      if (index >= 0) {
+        interned |= 1 << i;
+        o = (o + 3) & ~3;
+        u32[(at + o) >> 2] = index;
+        o += 4;
+      } else if (s.length > 0) o += utf8Write(bytes, s, at + o);
     }
     u32[u + U_SLOT_ENDS + i] = o;
   }
+  u32[u + U_INTERNED] = interned;
   bytes.set(requestBody, at + o);
   o += requestBody.length;
   u32[u + U_SLOT_ENDS + S_REQUEST_BODY] = o;
@@ -208,15 +252,20 @@ export class FrozenExchange {
     return (this.u32(U_PRESENT) & (1 << slot)) !== 0;
   }
 
-  private range(slot: number): [number, number] {
-    const start = slot === 0 ? HEADER_BYTES : this.u32(U_SLOT_ENDS + slot - 1);
-    return [this.at + start, this.at + this.u32(U_SLOT_ENDS + slot)];
+  private start(slot: number): number {
+    return this.at + (slot === 0 ? HEADER_BYTES : this.u32(U_SLOT_ENDS + slot - 1));
+  }
+
+  private end(slot: number): number {
+    return this.at + this.u32(U_SLOT_ENDS + slot);
   }
 
   private str(slot: number): string | undefined {
     if (!this.has(slot)) return undefined;
-    const [s, e] = this.range(slot);
-    return s === e ? '' : this.slab.bytes.toString('utf8', s, e);
+    const s = this.start(slot);
+    if ((this.u32(U_INTERNED) & (1 << slot)) !== 0) return this.slab.strings.values[this.slab.u32[(s + 3) >> 2]!];
+    const e = this.end(slot);
+    return s === e ? '' : utf8Slice(this.slab.bytes, s, e);
   }
 
   private flags(): number {
@@ -229,8 +278,8 @@ export class FrozenExchange {
 
   /** The captured prefix of one body (a copy: the slab is shared). */
   bodyBytes(which: 'request' | 'response'): Uint8Array {
-    const [s, e] = this.range(which === 'request' ? S_REQUEST_BODY : S_RESPONSE_BODY);
-    return new Uint8Array(this.slab.bytes.subarray(s, e));
+    const slot = which === 'request' ? S_REQUEST_BODY : S_RESPONSE_BODY;
+    return new Uint8Array(this.slab.bytes.subarray(this.start(slot), this.end(slot)));
   }
 
   summary(): ExchangeSummary {

@@ -8,21 +8,45 @@
 
 const SLAB_BYTES = 256 * 1024;
 
+/**
+ * Strings that repeat from exchange to exchange (methods, hosts, routes, targets,
+ * content types): kept once, on the heap, and referred to by index, so reading a
+ * record decodes only what is its own. Bounded: once full, new strings go inline.
+ */
+export class InternTable {
+  private readonly index = new Map<string, number>();
+  readonly values: string[] = [];
+
+  constructor(private readonly max = 4096) {}
+
+  /** The string's index, or -1 when it is not held and the table is full. */
+  indexOf(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      if (this.values.length >= this.max) return -1;
+      i = this.values.length;
+      this.values.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
 /** One slab and its typed views (all over the same bytes; offset 0 of its own ArrayBuffer). */
 export class Slab {
   readonly f64: Float64Array;
   readonly u32: Uint32Array;
 
-  constructor(readonly bytes: Buffer) {
+  constructor(
+    readonly bytes: Buffer,
+    /** The arena's interned strings (records in this slab refer to them by index). */
+    readonly strings: InternTable,
+  ) {
     this.f64 = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length >> 3);
     this.u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
   }
 }
 
-/** A slab: a buffer of its own (never a slice of Node's shared pool), offset 0, so 8-aligned. */
-function newSlab(bytes: number): Slab {
-  return new Slab(Buffer.allocUnsafeSlow(bytes));
-}
 
 export class RecordArena {
   private current: Slab | undefined;
@@ -30,8 +54,19 @@ export class RecordArena {
   /** Where the last reserve() placed its record: the current slab, or one of the record's own. */
   private placed: Slab | undefined;
   private reserved = -1;
+  readonly strings: InternTable;
 
-  constructor(private readonly slabBytes = SLAB_BYTES) {}
+  constructor(
+    private readonly slabBytes = SLAB_BYTES,
+    internMax?: number,
+  ) {
+    this.strings = new InternTable(internMax);
+  }
+
+  /** A slab: a buffer of its own (never a slice of Node's shared pool), offset 0, so 8-aligned. */
+  private newSlab(bytes: number): Slab {
+    return new Slab(Buffer.allocUnsafeSlow(bytes), this.strings);
+  }
 
   /** The slab the last reserve() placed its record in. */
   get slab(): Slab {
@@ -44,11 +79,11 @@ export class RecordArena {
     this.reserved = size;
     if (size > this.slabBytes >> 2) {
       // A large record (a captured body) gets a slab of its own and leaves the current one filling.
-      this.placed = newSlab(size);
+      this.placed = this.newSlab(size);
       return 0;
     }
     if (this.current === undefined || this.used + size > this.current.bytes.length) {
-      this.current = newSlab(this.slabBytes);
+      this.current = this.newSlab(this.slabBytes);
       this.used = 0;
     }
     this.placed = this.current;

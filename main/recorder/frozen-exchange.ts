@@ -121,6 +121,16 @@ function utf8Write(b: Buffer, s: string, offset: number): number {
   return HAS_NATIVE_UTF8 ? (b as NativeUtf8).utf8Write!(s, offset) : b.write(s, offset, 'utf8');
 }
 
+/** One slot's string (undefined when absent); `base` is the record's uint32 index. */
+function slotString(slab: Slab, base: number, present: number, interned: number, slot: number): string | undefined {
+  if ((present & (1 << slot)) === 0) return undefined;
+  const u = slab.u32;
+  const start = (base << 2) + (slot === 0 ? HEADER_BYTES : u[base + U_SLOT_ENDS + slot - 1]!);
+  if ((interned & (1 << slot)) !== 0) return slab.strings.values[u[(start + 3) >> 2]!];
+  const end = (base << 2) + u[base + U_SLOT_ENDS + slot]!;
+  return start === end ? '' : utf8Slice(slab.bytes, start, end);
+}
+
 function nanToUndefined(t: number): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
@@ -248,10 +258,6 @@ export class FrozenExchange {
     return this.slab.f64[(this.at >> 3) + i]!;
   }
 
-  private has(slot: number): boolean {
-    return (this.u32(U_PRESENT) & (1 << slot)) !== 0;
-  }
-
   private start(slot: number): number {
     return this.at + (slot === 0 ? HEADER_BYTES : this.u32(U_SLOT_ENDS + slot - 1));
   }
@@ -261,12 +267,11 @@ export class FrozenExchange {
   }
 
   private str(slot: number): string | undefined {
-    if (!this.has(slot)) return undefined;
-    const s = this.start(slot);
-    if ((this.u32(U_INTERNED) & (1 << slot)) !== 0) return this.slab.strings.values[this.slab.u32[(s + 3) >> 2]!];
-    const e = this.end(slot);
-    return s === e ? '' : utf8Slice(this.slab.bytes, s, e);
+    const u = this.slab.u32;
+    const base = this.at >> 2;
+    return slotString(this.slab, base, u[base + U_PRESENT]!, u[base + U_INTERNED]!, slot);
   }
+
 
   private flags(): number {
     return this.u32(U_FLAGS);
@@ -283,40 +288,43 @@ export class FrozenExchange {
   }
 
   summary(): ExchangeSummary {
-    const flags = this.flags();
+    // Read once into locals: a summary is built for every row of a 100k-row snapshot.
+    const slab = this.slab;
+    const u = slab.u32;
+    const base = this.at >> 2;
+    const f = this.at >> 3;
+    const present = u[base + U_PRESENT]!;
+    const interned = u[base + U_INTERNED]!;
+    const flags = u[base + U_FLAGS]!;
     const s: ExchangeSummary = {
       id: this.id,
       seq: this.seq,
       source: SOURCES[(flags >> FL_SOURCE_SHIFT) & 3]!,
       state: STATES[(flags >> FL_STATE_SHIFT) & 3]!,
-      startedAt: this.float(F_STARTED),
-      clientAddress: this.str(S_CLIENT_ADDRESS)!,
-      clientPort: this.u32(U_CLIENT_PORT),
+      startedAt: slab.f64[f + F_STARTED]!,
+      clientAddress: slotString(slab, base, present, interned, S_CLIENT_ADDRESS)!,
+      clientPort: u[base + U_CLIENT_PORT]!,
       scheme: (flags & FL_HTTPS) !== 0 ? 'https' : 'http',
       httpVersion: VERSIONS[(flags >> FL_VERSION_SHIFT) & 3]!,
-      method: this.str(S_METHOD)!,
-      host: this.str(S_HOST)!,
-      url: this.str(S_URL)!,
-      requestSize: this.float(F_REQUEST_SIZE),
-      responseSize: this.float(F_RESPONSE_SIZE),
+      method: slotString(slab, base, present, interned, S_METHOD)!,
+      host: slotString(slab, base, present, interned, S_HOST)!,
+      url: slotString(slab, base, present, interned, S_URL)!,
+      requestSize: slab.f64[f + F_REQUEST_SIZE]!,
+      responseSize: slab.f64[f + F_RESPONSE_SIZE]!,
       websocket: false,
     };
-    const ended = nanToUndefined(this.float(F_ENDED));
-    if (ended !== undefined) s.endedAt = ended;
-    const routeId = this.str(S_ROUTE_ID);
-    if (routeId !== undefined) s.routeId = routeId;
-    const target = this.str(S_TARGET);
-    if (target !== undefined) s.target = target;
-    const status = this.u32(U_STATUS);
+    const ended = slab.f64[f + F_ENDED]!;
+    if (!Number.isNaN(ended)) s.endedAt = ended;
+    if ((present & (1 << S_ROUTE_ID)) !== 0) s.routeId = slotString(slab, base, present, interned, S_ROUTE_ID)!;
+    if ((present & (1 << S_TARGET)) !== 0) s.target = slotString(slab, base, present, interned, S_TARGET)!;
+    const status = u[base + U_STATUS]!;
     if (status !== 0) s.status = status;
-    const contentType = this.str(S_CONTENT_TYPE);
-    if (contentType !== undefined) s.contentType = contentType;
-    const errorCode = this.str(S_ERROR_CODE);
-    if (errorCode !== undefined) s.errorCode = errorCode;
-    const replayOf = this.str(S_REPLAY_OF);
-    if (replayOf !== undefined) s.replayOf = replayOf;
+    if ((present & (1 << S_CONTENT_TYPE)) !== 0) s.contentType = slotString(slab, base, present, interned, S_CONTENT_TYPE)!;
+    if ((present & (1 << S_ERROR_CODE)) !== 0) s.errorCode = slotString(slab, base, present, interned, S_ERROR_CODE)!;
+    if ((present & (1 << S_REPLAY_OF)) !== 0) s.replayOf = slotString(slab, base, present, interned, S_REPLAY_OF)!;
     return s;
   }
+
 
   private timings(flags: number): ExchangeTimings {
     const out: ExchangeTimings = { received: this.float(F_RECEIVED) };

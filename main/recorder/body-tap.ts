@@ -56,6 +56,22 @@ export class BodyTap {
     return all;
   }
 
+  /** Copies the captured prefix into `target` at `offset` (no merged copy made); returns its length. */
+  copyTo(target: Uint8Array, offset: number): number {
+    const held = this.chunks;
+    if (held === undefined) return 0;
+    if (!Array.isArray(held)) {
+      target.set(held, offset);
+      return held.length;
+    }
+    let o = offset;
+    for (const c of held) {
+      target.set(c, o);
+      o += c.length;
+    }
+    return o - offset;
+  }
+
   /** A tap pre-filled with known bytes (imports). */
   static of(bytes: Uint8Array, size: number, cap: number, truncated: boolean): BodyTap {
     const t = new BodyTap(cap);

@@ -168,10 +168,7 @@ export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenE
     strings[S_TLS_CIPHER] = tls.cipher;
   }
   if (r.notes !== undefined) strings[S_NOTES] = JSON.stringify(r.notes);
-  const requestBody = r.requestBody.bytes();
-  const responseBody = r.responseBody.bytes();
-
-  let max = HEADER_BYTES + requestBody.length + responseBody.length;
+  let max = HEADER_BYTES + r.requestBody.captured + r.responseBody.captured;
   for (let i = 0; i < S_REQUEST_BODY; i++) max += maxUtf8(strings[i]) + 8;
   const at = arena.reserve(max);
   const slab = arena.slab;
@@ -220,11 +217,9 @@ export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenE
     u32[u + U_SLOT_ENDS + i] = o;
   }
   u32[u + U_INTERNED] = interned;
-  bytes.set(requestBody, at + o);
-  o += requestBody.length;
+  o += r.requestBody.copyTo(bytes, at + o);
   u32[u + U_SLOT_ENDS + S_REQUEST_BODY] = o;
-  bytes.set(responseBody, at + o);
-  o += responseBody.length;
+  o += r.responseBody.copyTo(bytes, at + o);
   u32[u + U_SLOT_ENDS + S_RESPONSE_BODY] = o;
   u32[u + U_PRESENT] = present | (1 << S_REQUEST_BODY) | (1 << S_RESPONSE_BODY);
   arena.commit(o);

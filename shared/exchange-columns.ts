@@ -106,18 +106,8 @@ function inTicks(ms: number): number | undefined {
   return Number.isSafeInteger(t) && t >= 0 ? t : undefined;
 }
 
-/** True when every time of every row is a whole number of ticks (so 'ticks' is exact). */
-function ticksAreExact(items: readonly ExchangeSummary[]): boolean {
-  for (const x of items) {
-    if (inTicks(x.startedAt) === undefined) return false;
-    if (x.endedAt !== undefined && inTicks(x.endedAt) === undefined) return false;
-  }
-  return true;
-}
-
-/** The prefix most ids have before their seq ("e" for "e123"). */
-function idPrefixOf(items: readonly ExchangeSummary[]): string {
-  const first = items[0];
+/** The prefix most ids have before their seq ("e" for "e123"), from the first row. */
+function idPrefixOf(first: ExchangeSummary | undefined): string {
   if (!first) return '';
   const seq = String(first.seq);
   return first.id.endsWith(seq) ? first.id.slice(0, first.id.length - seq.length) : '';
@@ -218,11 +208,27 @@ function expandRuns<T extends number | null>(runs: Array<T | number>, rows: numb
   return out;
 }
 
-export function encodeSummaryColumns(items: readonly ExchangeSummary[]): SummaryColumns {
+/**
+ * Rows read one at a time: `row(i)` may hand back the same object every call, refilled
+ * (absent fields as undefined), so a snapshot of 100k exchanges builds no object per row.
+ * The encoder reads each row before asking for the next and keeps none of them.
+ */
+export interface SummaryRows {
+  readonly count: number;
+  row(i: number): ExchangeSummary;
+}
+
+export function encodeSummaryColumns(items: readonly ExchangeSummary[] | SummaryRows): SummaryColumns {
+  const rows: SummaryRows = Array.isArray(items) ? { count: items.length, row: (i) => items[i]! } : (items as SummaryRows);
+  // Times in ticks unless some time is not a whole number of them (a test clock): then again in ms.
+  return encodeRows(rows, true) ?? encodeRows(rows, false)!;
+}
+
+/** undefined when `ticks` was asked for and some time is not a whole number of ticks. */
+function encodeRows(rows: SummaryRows, ticks: boolean): SummaryColumns | undefined {
   const t = new StringTable();
-  const n = items.length;
-  const ticks = ticksAreExact(items);
-  const idPrefix = idPrefixOf(items);
+  const n = rows.count;
+  const idPrefix = idPrefixOf(n > 0 ? rows.row(0) : undefined);
   const num = () => new ColumnBuilder<number>(n);
   const opt = () => new ColumnBuilder<number | null>(n);
   const id = num();
@@ -266,15 +272,18 @@ export function encodeSummaryColumns(items: readonly ExchangeSummary[]): Summary
   const replayOf = num();
   let prevSeq = 0;
   let prevStart = 0;
-  for (const x of items) {
+  for (let i = 0; i < n; i++) {
+    const x = rows.row(i);
     id.push(isPrefixedSeq(x.id, idPrefix, x.seq) ? -1 : strings.id(x.id));
     seq.push(x.seq - prevSeq);
     prevSeq = x.seq;
     if (ticks) {
-      const start = x.startedAt * TIME_TICKS_PER_MS;
+      const start = inTicks(x.startedAt);
+      const end = x.endedAt !== undefined ? inTicks(x.endedAt) : null;
+      if (start === undefined || end === undefined) return undefined;
       startedAt.push(start - prevStart);
       prevStart = start;
-      endedAt.push(x.endedAt !== undefined ? x.endedAt * TIME_TICKS_PER_MS - start : null);
+      endedAt.push(end !== null ? end - start : null);
     } else {
       startedAt.push(x.startedAt);
       endedAt.push(x.endedAt ?? null);

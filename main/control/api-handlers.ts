@@ -218,7 +218,7 @@ export function createApiHandlers(deps: ControlDeps): ApiHandlers {
       if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)) {
         throw badRequest('exchanges.snapshot: "limit" must be a whole number of exchanges (0 or more)');
       }
-      return encodeSummaryColumns(recorder.summaries(limit));
+      return encodeSummaryColumns(recorder.summaryRows(limit));
     },
     'exchanges.get': async (params) => {
       const x = exchange(params.id);

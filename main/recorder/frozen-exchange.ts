@@ -283,6 +283,14 @@ export class FrozenExchange {
   }
 
   summary(): ExchangeSummary {
+    return this.summaryInto({} as ExchangeSummary, false);
+  }
+
+  /**
+   * Fills `s` with this exchange's summary; with `refill`, fields it lacks are set to
+   * undefined, so one object can be refilled row after row (a snapshot's SummaryRows).
+   */
+  summaryInto(s: ExchangeSummary, refill: boolean): ExchangeSummary {
     // Read once into locals: a summary is built for every row of a 100k-row snapshot.
     const slab = this.slab;
     const u = slab.u32;
@@ -291,34 +299,36 @@ export class FrozenExchange {
     const present = u[base + U_PRESENT]!;
     const interned = u[base + U_INTERNED]!;
     const flags = u[base + U_FLAGS]!;
-    const s: ExchangeSummary = {
-      id: this.id,
-      seq: this.seq,
-      source: SOURCES[(flags >> FL_SOURCE_SHIFT) & 3]!,
-      state: STATES[(flags >> FL_STATE_SHIFT) & 3]!,
-      startedAt: slab.f64[f + F_STARTED]!,
-      clientAddress: slotString(slab, base, present, interned, S_CLIENT_ADDRESS)!,
-      clientPort: u[base + U_CLIENT_PORT]!,
-      scheme: (flags & FL_HTTPS) !== 0 ? 'https' : 'http',
-      httpVersion: VERSIONS[(flags >> FL_VERSION_SHIFT) & 3]!,
-      method: slotString(slab, base, present, interned, S_METHOD)!,
-      host: slotString(slab, base, present, interned, S_HOST)!,
-      url: slotString(slab, base, present, interned, S_URL)!,
-      requestSize: slab.f64[f + F_REQUEST_SIZE]!,
-      responseSize: slab.f64[f + F_RESPONSE_SIZE]!,
-      websocket: false,
-    };
+    s.id = this.id;
+    s.seq = this.seq;
+    s.source = SOURCES[(flags >> FL_SOURCE_SHIFT) & 3]!;
+    s.state = STATES[(flags >> FL_STATE_SHIFT) & 3]!;
+    s.startedAt = slab.f64[f + F_STARTED]!;
+    s.clientAddress = slotString(slab, base, present, interned, S_CLIENT_ADDRESS)!;
+    s.clientPort = u[base + U_CLIENT_PORT]!;
+    s.scheme = (flags & FL_HTTPS) !== 0 ? 'https' : 'http';
+    s.httpVersion = VERSIONS[(flags >> FL_VERSION_SHIFT) & 3]!;
+    s.method = slotString(slab, base, present, interned, S_METHOD)!;
+    s.host = slotString(slab, base, present, interned, S_HOST)!;
+    s.url = slotString(slab, base, present, interned, S_URL)!;
+    s.requestSize = slab.f64[f + F_REQUEST_SIZE]!;
+    s.responseSize = slab.f64[f + F_RESPONSE_SIZE]!;
+    s.websocket = false;
     const ended = slab.f64[f + F_ENDED]!;
     if (!Number.isNaN(ended)) s.endedAt = ended;
-    if ((present & (1 << S_ROUTE_ID)) !== 0) s.routeId = slotString(slab, base, present, interned, S_ROUTE_ID)!;
-    if ((present & (1 << S_TARGET)) !== 0) s.target = slotString(slab, base, present, interned, S_TARGET)!;
+    else if (refill) s.endedAt = undefined;
     const status = u[base + U_STATUS]!;
     if (status !== 0) s.status = status;
-    if ((present & (1 << S_CONTENT_TYPE)) !== 0) s.contentType = slotString(slab, base, present, interned, S_CONTENT_TYPE)!;
-    if ((present & (1 << S_ERROR_CODE)) !== 0) s.errorCode = slotString(slab, base, present, interned, S_ERROR_CODE)!;
-    if ((present & (1 << S_REPLAY_OF)) !== 0) s.replayOf = slotString(slab, base, present, interned, S_REPLAY_OF)!;
+    else if (refill) s.status = undefined;
+    if (refill || (present & (1 << S_ROUTE_ID)) !== 0) s.routeId = slotString(slab, base, present, interned, S_ROUTE_ID);
+    if (refill || (present & (1 << S_TARGET)) !== 0) s.target = slotString(slab, base, present, interned, S_TARGET);
+    if (refill || (present & (1 << S_CONTENT_TYPE)) !== 0) s.contentType = slotString(slab, base, present, interned, S_CONTENT_TYPE);
+    if (refill || (present & (1 << S_ERROR_CODE)) !== 0) s.errorCode = slotString(slab, base, present, interned, S_ERROR_CODE);
+    if (refill || (present & (1 << S_REPLAY_OF)) !== 0) s.replayOf = slotString(slab, base, present, interned, S_REPLAY_OF);
+    if (refill) s.wsMessageCount = undefined;
     return s;
   }
+
 
 
   private timings(flags: number): ExchangeTimings {

@@ -17,7 +17,8 @@ import type { ImportedExchange } from '../../shared/har-import';
 import type { ExchangeObserver, ExchangeStart, ExchangeTap, TapHeaders } from '../engine/exchange-observer';
 import { BodyTap } from './body-tap';
 import { headersBytes, RecordedExchange, storeHeaders, type HeldExchange } from './recorded-exchange';
-import { freezeExchange } from './frozen-exchange';
+import { freezeExchange, FrozenExchange } from './frozen-exchange';
+import type { SummaryRows } from '../../shared/exchange-columns';
 import { RecordArena } from './record-arena';
 import { ExchangeStore, type ListPage } from './exchange-store';
 import { EventBatcher, type EmitEvent } from './event-batcher';
@@ -189,13 +190,30 @@ export class Recorder implements ExchangeObserver {
     return this.store.all().map((r) => r.toExchange());
   }
 
-  /** Summaries of every held exchange, or of the newest `limit`, oldest first (exchanges.snapshot). */
+  /** Summaries of every held exchange, or of the newest `limit`, oldest first. */
   summaries(limit?: number): ExchangeSummary[] {
     const all = this.store.all();
     const from = limit !== undefined && limit < all.length ? all.length - Math.max(0, limit) : 0;
     const out: ExchangeSummary[] = new Array(all.length - from);
     for (let i = from; i < all.length; i++) out[i - from] = all[i]!.summary();
     return out;
+  }
+
+  /**
+   * The same rows for exchanges.snapshot's column encoder, read one at a time: frozen
+   * exchanges refill one shared object, so 100k rows build no object each.
+   */
+  summaryRows(limit?: number): SummaryRows {
+    const all = this.store.all();
+    const from = limit !== undefined && limit < all.length ? all.length - Math.max(0, limit) : 0;
+    const shared = {} as ExchangeSummary;
+    return {
+      count: all.length - from,
+      row: (i) => {
+        const r = all[from + i]!;
+        return r instanceof FrozenExchange ? r.summaryInto(shared, true) : r.summary();
+      },
+    };
   }
 
   // ------------------------------------------------------------ recording

@@ -8,6 +8,7 @@ import { RecordArena } from '../../main/recorder/record-arena';
 import type { HttpVersion, RawHeaders } from '../../shared/http-types';
 import type { ExchangeSource } from '../../shared/exchange-types';
 import { exchangeStart } from '../support/exchange-start';
+import { decodeSummaryColumns, encodeSummaryColumns } from '../../shared/exchange-columns';
 
 interface Shape {
   seq: number;
@@ -192,5 +193,38 @@ test('a frozen exchange dropped from the ring is announced as removed', () => {
   rec.flushEvents();
   assert.deepEqual(events.find((e) => e.event === 'exchange.removed')?.payload, { ids: ['e1'] });
   assert.deepEqual(rec.list().items.map((s) => s.id), ['e2']);
+  rec.close();
+});
+
+test('the snapshot rows refill one object for frozen exchanges and encode exactly as their summaries', () => {
+  const rec = new Recorder({ recording: { maxExchanges: 100 } });
+  const starts = [
+    exchangeStart({ method: 'POST', url: '/a?x=1', routeId: 'app.test' }),
+    exchangeStart({ host: 'other.test', scheme: 'https', httpVersion: '2', tls: { sni: 'other.test', alpn: 'h2' } }),
+    exchangeStart({ url: '/still-running' }),
+    exchangeStart({ url: '/failed', routeId: 'app.test' }),
+  ];
+  const taps = starts.map((s) => rec.begin(s)!);
+  taps[0]!.target('http://127.0.0.1:3000');
+  taps[0]!.clientResponse(201, [['content-type', 'application/json']]);
+  taps[0]!.responseBody(Buffer.from('{}'));
+  taps[0]!.finish();
+  taps[1]!.clientResponse(204, []);
+  taps[1]!.finish();
+  taps[3]!.finish({ code: 'upstream-refused', message: 'connection refused' });
+  rec.record(exchangeStart({ url: '/replayed' }), 'replay', 'e1').finish();
+  assert.deepEqual(heldKinds(rec), ['frozen', 'frozen', 'live', 'frozen', 'frozen']);
+
+  const summaries = rec.summaries();
+  const rows = rec.summaryRows();
+  assert.equal(rows.count, summaries.length);
+  // Every row reads as its summary would (absent fields as undefined on the shared object).
+  for (let i = 0; i < rows.count; i++) {
+    const row = { ...rows.row(i) };
+    for (const k of Object.keys(row) as (keyof typeof row)[]) if (row[k] === undefined) delete row[k];
+    assert.deepEqual(row, summaries[i]);
+  }
+  assert.deepEqual(encodeSummaryColumns(rec.summaryRows()), encodeSummaryColumns(summaries));
+  assert.deepEqual(decodeSummaryColumns(JSON.parse(JSON.stringify(encodeSummaryColumns(rec.summaryRows(2))))), summaries.slice(-2));
   rec.close();
 });

@@ -102,10 +102,10 @@ function maxUtf8(s: string | undefined): number {
 }
 
 /**
- * Decodes UTF-8 bytes of a buffer: Buffer.prototype.utf8Slice (what toString('utf8', s, e)
- * calls after checking and defaulting its arguments) when Node has it, as every Node since
- * 0.x does. Summaries of 100k records decode a URL each; every finished exchange writes
- * its strings, and write()'s argument handling cost more than the copy.
+ * Buffer.prototype.utf8Slice and utf8Write: what toString('utf8', s, e) and write(s, o, 'utf8')
+ * call after checking and defaulting their arguments, present in every Node release. Every
+ * finished exchange writes its strings and a 100k snapshot decodes a URL per row; the
+ * argument handling cost more than the copying. The public methods when they are missing.
  */
 interface NativeUtf8 {
   utf8Slice?(start: number, end: number): string;
@@ -113,10 +113,11 @@ interface NativeUtf8 {
 }
 const HAS_NATIVE_UTF8 =
   typeof (Buffer.prototype as NativeUtf8).utf8Slice === 'function' && typeof (Buffer.prototype as NativeUtf8).utf8Write === 'function';
+/** Decodes UTF-8 bytes [start, end) of a buffer. */
 function utf8Slice(b: Buffer, start: number, end: number): string {
   return HAS_NATIVE_UTF8 ? (b as NativeUtf8).utf8Slice!(start, end) : b.toString('utf8', start, end);
 }
-/** Writes a string as UTF-8 (the room was reserved); returns the bytes written. Likewise utf8Write. */
+/** Writes a string as UTF-8 at `offset` (the room was reserved); returns the bytes written. */
 function utf8Write(b: Buffer, s: string, offset: number): number {
   return HAS_NATIVE_UTF8 ? (b as NativeUtf8).utf8Write!(s, offset) : b.write(s, offset, 'utf8');
 }

@@ -18,7 +18,7 @@ import type { HttpVersion, TlsInfo } from '../../shared/http-types';
 import { bytesToBase64 } from '../../shared/base64';
 import { parseHeadBlock } from '../../shared/raw-headers';
 import type { RecordArena, Slab } from './record-arena';
-import type { RecordedExchange } from './recorded-exchange';
+import type { RecordedExchange, StoredHeaders } from './recorded-exchange';
 
 // ---------------------------------------------------------------- layout
 // A record starts 8-aligned: eight float64s, then uint32s, then the slots' bytes.
@@ -96,6 +96,17 @@ const FL_REQUEST_TRUNCATED = 1 << 10;
 const FL_RESPONSE_TRUNCATED = 1 << 11;
 const FL_TLS = 1 << 12;
 
+/** A stored header set the slab can carry: absent, or one head string (not a pair array). */
+function isHead(h: StoredHeaders | undefined): boolean {
+  return h === undefined || typeof h === 'string';
+}
+
+/**
+ * The strings of the exchange being frozen, slot by slot: one array reused for every
+ * exchange (freezing is synchronous), emptied as they are written.
+ */
+const scratch: (string | undefined)[] = new Array<string | undefined>(S_REQUEST_BODY).fill(undefined);
+
 /** The bytes a string may take in UTF-8, at most. */
 function maxUtf8(s: string | undefined): number {
   return s === undefined ? 0 : s.length * 3;
@@ -142,9 +153,8 @@ function nanToUndefined(t: number): number | undefined {
  */
 export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenExchange | undefined {
   if (r.websocket) return undefined;
-  const heads = [r.clientRequest, r.forwardedRequest, r.upstreamResponse, r.clientResponse] as const;
-  for (const h of heads) if (h !== undefined && typeof h !== 'string') return undefined;
-  const strings: (string | undefined)[] = new Array(S_REQUEST_BODY);
+  if (!isHead(r.clientRequest) || !isHead(r.forwardedRequest) || !isHead(r.upstreamResponse) || !isHead(r.clientResponse)) return undefined;
+  const strings = scratch;
   strings[S_METHOD] = r.method;
   strings[S_HOST] = r.host;
   strings[S_URL] = r.url;
@@ -157,18 +167,16 @@ export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenE
   strings[S_ERROR_CODE] = r.error?.code;
   strings[S_ERROR_MESSAGE] = r.error?.message;
   strings[S_CONTENT_TYPE] = r.contentType();
-  strings[S_CLIENT_REQUEST] = heads[0] as string;
-  strings[S_FORWARDED_REQUEST] = heads[1] as string | undefined;
-  strings[S_UPSTREAM_RESPONSE] = heads[2] as string | undefined;
-  strings[S_CLIENT_RESPONSE] = heads[3] as string | undefined;
+  strings[S_CLIENT_REQUEST] = r.clientRequest as string;
+  strings[S_FORWARDED_REQUEST] = r.forwardedRequest as string | undefined;
+  strings[S_UPSTREAM_RESPONSE] = r.upstreamResponse as string | undefined;
+  strings[S_CLIENT_RESPONSE] = r.clientResponse as string | undefined;
   const tls = r.tls;
-  if (tls !== undefined) {
-    strings[S_TLS_SNI] = tls.sni;
-    strings[S_TLS_ALPN] = tls.alpn;
-    strings[S_TLS_VERSION] = tls.version;
-    strings[S_TLS_CIPHER] = tls.cipher;
-  }
-  if (r.notes !== undefined) strings[S_NOTES] = JSON.stringify(r.notes);
+  strings[S_TLS_SNI] = tls?.sni;
+  strings[S_TLS_ALPN] = tls?.alpn;
+  strings[S_TLS_VERSION] = tls?.version;
+  strings[S_TLS_CIPHER] = tls?.cipher;
+  strings[S_NOTES] = r.notes !== undefined ? JSON.stringify(r.notes) : undefined;
   let max = HEADER_BYTES + r.requestBody.captured + r.responseBody.captured;
   for (let i = 0; i < S_REQUEST_BODY; i++) max += maxUtf8(strings[i]) + 8;
   const at = arena.reserve(max);
@@ -205,6 +213,7 @@ export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenE
   const table = slab.strings;
   for (let i = 0; i < S_REQUEST_BODY; i++) {
     const s = strings[i];
+    strings[i] = undefined; // the scratch array keeps no exchange's strings alive
     if (s !== undefined) {
       present |= 1 << i;
       const index = ((INTERNABLE >> i) & 1) !== 0 ? table.indexOf(s) : -1;

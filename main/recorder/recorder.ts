@@ -190,18 +190,10 @@ export class Recorder implements ExchangeObserver {
     return this.store.all().map((r) => r.toExchange());
   }
 
-  /** Summaries of every held exchange, or of the newest `limit`, oldest first. */
-  summaries(limit?: number): ExchangeSummary[] {
-    const all = this.store.all();
-    const from = limit !== undefined && limit < all.length ? all.length - Math.max(0, limit) : 0;
-    const out: ExchangeSummary[] = new Array(all.length - from);
-    for (let i = from; i < all.length; i++) out[i - from] = all[i]!.summary();
-    return out;
-  }
-
   /**
-   * The same rows for exchanges.snapshot's column encoder, read one at a time: frozen
-   * exchanges refill one shared object, so 100k rows build no object each.
+   * The summaries of every held exchange, or of the newest `limit`, oldest first, for
+   * exchanges.snapshot's column encoder, read one at a time: frozen exchanges refill one
+   * shared object, so 100k rows build no object each.
    */
   summaryRows(limit?: number): SummaryRows {
     const all = this.store.all();

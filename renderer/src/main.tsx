@@ -1,25 +1,14 @@
-// First: connects and requests the traffic snapshot before React's modules run.
+// The page's entry, kept small: it connects to the engine and asks for the traffic
+// snapshot (boot) while the browser is still fetching and compiling React and the
+// views (mount, a separate chunk), so the engine's work on the snapshot overlaps theirs.
 import { boot } from './boot';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { ClientProvider } from './views/client-context';
-import { App } from './views/App';
-import { EmptyState } from './views/common';
 import './styles.css';
 
-const root = createRoot(document.getElementById('root')!);
-if ('error' in boot) {
-  root.render(
-    <EmptyState title="Gatehouse cannot reach its engine">
-      <p>{boot.error.message}</p>
-    </EmptyState>,
-  );
-} else {
-  root.render(
-    <StrictMode>
-      <ClientProvider value={boot.client}>
-        <App traffic={boot.traffic} />
-      </ClientProvider>
-    </StrictMode>,
-  );
-}
+import('./mount').then(
+  (m) => m.mount(boot),
+  (err: Error) => {
+    const p = document.createElement('p');
+    p.textContent = `Gatehouse could not load its interface (${err.message}). Reload the page; if that does not help, restart Gatehouse.`;
+    document.getElementById('root')?.replaceChildren(p);
+  },
+);

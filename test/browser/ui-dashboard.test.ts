@@ -344,5 +344,24 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  await t.test('when the interface chunk cannot load, the page says so instead of staying blank', async () => {
+    // main.tsx is a small entry (it connects and asks for the traffic snapshot first)
+    // that loads React and the views as a second chunk; that load failing must not
+    // leave an empty page.
+    const other = await browser.newPage();
+    try {
+      let aborted = 0;
+      await other.route(/\/assets\/mount-[^/]*\.js$/, (route) => {
+        aborted++;
+        return route.abort();
+      });
+      await other.goto(`${instance.dashboardUrl}#/traffic`);
+      await other.getByText(/Gatehouse could not load its interface .*Reload the page/).waitFor();
+      assert.equal(aborted, 1, 'the views chunk was requested once, and refused');
+    } finally {
+      await other.close();
+    }
+  });
+
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });

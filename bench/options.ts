@@ -23,7 +23,8 @@ export const USAGE = `npm run bench [-- options]
   --rounds N          interleaved rounds per load (default 3, minimum 3 for the table)
   --only a,b          only these loads (ids: h1, latency, https, tls-new, h2, stream, ws, node-h1, node-latency,
                       cold-cert, memory, startup, renderer)
-  --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy, node-floor)
+  --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy, node-floor,
+                      node-floor-cluster)
   --no-renderer       skip the renderer measurements (--renderer: run them even with --quick)
   --exchanges N       recorded exchanges for the RSS figure (default 100000; 20000 with --quick)
   --out DIR           where to write latest.md / latest.json (default bench/results)`;

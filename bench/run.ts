@@ -18,6 +18,7 @@ import { haproxyPeer } from './peers/haproxy';
 import { nginxPeer } from './peers/nginx-proxy';
 import { nodeHttpProxyPeer } from './peers/node-http-proxy';
 import { nodeFloorPeer } from './peers/node-floor';
+import { nodeFloorClusterPeer } from './peers/node-floor-cluster';
 import type { Peer } from './peers/peer';
 import { freePorts } from './ports';
 import { killAllNow, stopAll } from './processes';
@@ -28,7 +29,7 @@ import { ensureCompiled, gatehouseMissing, gatehouseSubject, runCompiledByDefaul
 import type { Subject } from './subjects/subject';
 import { makeWorkspace } from './workspace';
 
-const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer, nodeFloorPeer];
+const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer, nodeFloorPeer, nodeFloorClusterPeer];
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);

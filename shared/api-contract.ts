@@ -30,7 +30,7 @@ import type {
   ExchangeSummary,
   ListOrder,
 } from './exchange-types';
-import type { SummaryColumns } from './exchange-columns';
+import type { SummarySnapshot } from './exchange-columns';
 import type { Har } from './har-types';
 
 /** Params for methods that take nothing. Pass `{}`. */
@@ -245,12 +245,12 @@ export interface GatehouseApi {
     };
   };
   /**
-   * Every held exchange's summary (or the newest `limit`), oldest first, in one
-   * compact column-wise value (decode with decodeSummaryColumns from
+   * Every held exchange's summary (or the newest `limit`), oldest first, in
+   * compact column-wise blocks (decode with decodeSummarySnapshot from
    * shared/exchange-columns). For loading a whole traffic list at once:
    * exchanges.list pages cost one call and ~400 bytes of JSON per exchange.
    */
-  'exchanges.snapshot': { params: { limit?: number }; result: SummaryColumns };
+  'exchanges.snapshot': { params: { limit?: number }; result: SummarySnapshot };
   /** Full record with bodies decoded for display (decode: false skips decoding). */
   'exchanges.get': { params: { id: string; decode?: boolean }; result: ExchangeDetail };
   'exchanges.diff': { params: { a: string; b: string }; result: ExchangeDiff };
@@ -281,8 +281,25 @@ export type ApiMethod = keyof GatehouseApi;
 export type ApiParams<M extends ApiMethod> = GatehouseApi[M]['params'];
 export type ApiReturn<M extends ApiMethod> = GatehouseApi[M]['result'];
 
+/**
+ * A result the engine already holds as JSON text (exchanges.snapshot splices cached
+ * blocks): the HTTP transport sends the text as it is, the IPC transport parses it.
+ * Clients never see this wrapper, only the value the text encodes.
+ */
+export interface EncodedResult<T> {
+  readonly encodedJson: string;
+  /** Type only: what the text decodes to. */
+  readonly decodesTo?: T;
+}
+
+/** Methods whose handler may answer with an EncodedResult. */
+type EncodableMethod = 'exchanges.snapshot';
+
+/** What a handler may return: the result, or for an encodable method its JSON text. */
+export type HandlerReturn<M extends ApiMethod> = M extends EncodableMethod ? ApiReturn<M> | EncodedResult<ApiReturn<M>> : ApiReturn<M>;
+
 /** The engine implements this once; a missing or mistyped handler is a compile error. */
-export type ApiHandlers = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiReturn<M>> };
+export type ApiHandlers = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<HandlerReturn<M>> };
 
 /** Every call's answer on the wire. */
 export type ApiResult<T> = { ok: true; result: T } | { ok: false; error: ApiError };

@@ -412,10 +412,22 @@ class ColumnReader {
 
 /** The summaries back as objects, oldest first. Throws a RangeError when the value is not well formed. */
 export function decodeSummaryColumns(c: SummaryColumns): ExchangeSummary[] {
-  const n = c.count;
+  const n = checkedCount(c);
+  const out: ExchangeSummary[] = new Array(n);
+  decodeInto(c, n, out, 0);
+  return out;
+}
+
+function checkedCount(c: SummaryColumns): number {
+  const n = c?.count;
   if (!Number.isInteger(n) || n < 0 || !Array.isArray(c.strings) || typeof c.idPrefix !== 'string') {
     throw new RangeError('summary columns: bad count, string table or id prefix');
   }
+  return n;
+}
+
+/** Decodes the n rows of `c` into out[at…at + n). */
+function decodeInto(c: SummaryColumns, n: number, out: ExchangeSummary[], at: number): void {
   if (c.timeUnit !== 'ticks' && c.timeUnit !== 'ms') throw new RangeError(`summary columns: unknown time unit "${String(c.timeUnit)}"`);
   const table = c.strings;
   const col = (key: ColumnKey, kind: 'n' | 'o' | 's' | 'S') => new ColumnReader(key, c[key], n, kind, table);
@@ -443,7 +455,6 @@ export function decodeSummaryColumns(c: SummaryColumns): ExchangeSummary[] {
   const errorCode = col('errorCode', 's');
   const replayOf = col('replayOf', 's');
   const ticks = c.timeUnit === 'ticks';
-  const out: ExchangeSummary[] = new Array(n);
   let seq = 0;
   let start = 0;
   for (let i = 0; i < n; i++) {
@@ -467,39 +478,107 @@ export function decodeSummaryColumns(c: SummaryColumns): ExchangeSummary[] {
       if (typeof v !== 'string') throw new RangeError(`summary columns: "id" refers to string ${idAt}, which is not in the table`);
       id = v;
     }
-    const x: ExchangeSummary = {
-      id,
-      seq,
-      source: source.string() as ExchangeSource,
-      state: state.string() as ExchangeState,
-      startedAt: started,
-      clientAddress: clientAddress.string()!,
-      clientPort: clientPort.number(),
-      scheme: scheme.string() as ExchangeSummary['scheme'],
-      httpVersion: httpVersion.string() as HttpVersion,
-      method: method.string()!,
-      host: host.string()!,
-      url: url.string()!,
-      requestSize: requestSize.number(),
-      responseSize: responseSize.number(),
-      websocket: websocket.number() === 1,
-    };
-    if (end !== undefined) x.endedAt = end;
+    const src = source.string() as ExchangeSource;
+    const stt = state.string() as ExchangeState;
+    const addr = clientAddress.string()!;
+    const port = clientPort.number();
+    const sch = scheme.string() as ExchangeSummary['scheme'];
+    const ver = httpVersion.string() as HttpVersion;
+    const meth = method.string()!;
+    const hst = host.string()!;
+    const u = url.string()!;
+    const reqSize = requestSize.number();
+    const resSize = responseSize.number();
+    const isWs = websocket.number() === 1;
     const route = routeId.string();
-    if (route !== undefined) x.routeId = route;
     const tgt = target.string();
-    if (tgt !== undefined) x.target = tgt;
     const st = status.optional();
-    if (st !== null) x.status = st;
     const ct = contentType.string();
-    if (ct !== undefined) x.contentType = ct;
+    let x: ExchangeSummary;
+    if (end !== undefined && route !== undefined && tgt !== undefined && st !== null && ct !== undefined) {
+      // The usual finished exchange: every field in one literal, so all of them sit in the
+      // object itself (fields added afterwards need a second allocation per row).
+      x = {
+        id,
+        seq,
+        source: src,
+        state: stt,
+        startedAt: started,
+        endedAt: end,
+        clientAddress: addr,
+        clientPort: port,
+        scheme: sch,
+        httpVersion: ver,
+        method: meth,
+        host: hst,
+        url: u,
+        routeId: route,
+        target: tgt,
+        status: st,
+        contentType: ct,
+        requestSize: reqSize,
+        responseSize: resSize,
+        websocket: isWs,
+      };
+    } else {
+      x = {
+        id,
+        seq,
+        source: src,
+        state: stt,
+        startedAt: started,
+        clientAddress: addr,
+        clientPort: port,
+        scheme: sch,
+        httpVersion: ver,
+        method: meth,
+        host: hst,
+        url: u,
+        requestSize: reqSize,
+        responseSize: resSize,
+        websocket: isWs,
+      };
+      if (end !== undefined) x.endedAt = end;
+      if (route !== undefined) x.routeId = route;
+      if (tgt !== undefined) x.target = tgt;
+      if (st !== null) x.status = st;
+      if (ct !== undefined) x.contentType = ct;
+    }
     const ws = wsMessageCount.optional();
     if (ws !== null) x.wsMessageCount = ws;
     const err = errorCode.string();
     if (err !== undefined) x.errorCode = err;
     const rep = replayOf.string();
     if (rep !== undefined) x.replayOf = rep;
-    out[i] = x;
+    out[at + i] = x;
+  }
+}
+
+/**
+ * exchanges.snapshot's answer: the rows in consecutive blocks, oldest first, each a
+ * SummaryColumns of its own (own string table). The engine encodes a block of
+ * finished exchanges once and keeps its JSON, so a snapshot mostly splices text it
+ * already has (main/recorder/snapshot-blocks.ts).
+ */
+export interface SummarySnapshot {
+  /** Rows in all blocks together. */
+  count: number;
+  blocks: SummaryColumns[];
+}
+
+/** The summaries of every block, in order. Throws a RangeError when the value is not well formed. */
+export function decodeSummarySnapshot(s: SummarySnapshot): ExchangeSummary[] {
+  if (s === null || typeof s !== 'object' || !Array.isArray(s.blocks) || !Number.isInteger(s.count) || s.count < 0) {
+    throw new RangeError('summary snapshot: bad count or blocks');
+  }
+  let total = 0;
+  for (const block of s.blocks) total += checkedCount(block);
+  if (total !== s.count) throw new RangeError(`summary snapshot: the blocks hold ${total} rows, not ${s.count}`);
+  const out: ExchangeSummary[] = new Array(total);
+  let at = 0;
+  for (const block of s.blocks) {
+    decodeInto(block, block.count, out, at);
+    at += block.count;
   }
   return out;
 }

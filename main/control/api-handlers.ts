@@ -18,7 +18,8 @@ import type { GatehouseConfig, RecordingConfig, RouteConfig } from '../../shared
 import { routeId } from '../../shared/config';
 import type { Exchange } from '../../shared/exchange-types';
 import { diffExchanges } from '../../shared/exchange-diff';
-import { encodeSummaryColumns } from '../../shared/exchange-columns';
+import type { SummarySnapshot } from '../../shared/exchange-columns';
+import { encodedResult } from './encoded-result';
 import { toHar, type HarExportItem } from '../../shared/har';
 import { harToExchanges, parseHarText, HarImportError } from '../../shared/har-import';
 import { requestSpecOf } from '../../shared/request-spec';
@@ -218,7 +219,7 @@ export function createApiHandlers(deps: ControlDeps): ApiHandlers {
       if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)) {
         throw badRequest('exchanges.snapshot: "limit" must be a whole number of exchanges (0 or more)');
       }
-      return encodeSummaryColumns(recorder.summaryRows(limit));
+      return encodedResult<SummarySnapshot>(await recorder.snapshotJson(limit));
     },
     'exchanges.get': async (params) => {
       const x = exchange(params.id);

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API_ERROR, CONTROL_PATHS, type ApiHandlers, type ApiResult } from '../../shared/api-contract';
 import { dispatchApiCall } from './api-dispatch';
+import { apiResultJson } from './encoded-result';
 import { authorize, cookieName, newControlToken, type AuthVerdict } from './control-auth';
 import type { EventHub } from './event-hub';
 import { serveStatic } from './static-files';
@@ -44,8 +45,8 @@ export function defaultStaticDir(): string {
   return path.resolve(__dirname, ...up, 'dist', 'renderer');
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+function sendJson(res: http.ServerResponse, status: number, body: ApiResult<unknown>): void {
+  const text = apiResultJson(body);
   res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

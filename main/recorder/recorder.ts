@@ -20,6 +20,7 @@ import { headersBytes, RecordedExchange, storeHeaders, type HeldExchange } from 
 import { freezeExchange, FrozenExchange } from './frozen-exchange';
 import type { SummaryRows } from '../../shared/exchange-columns';
 import { RecordArena } from './record-arena';
+import { SnapshotBlocks, summaryRowsOf } from './snapshot-blocks';
 import { ExchangeStore, type ListPage } from './exchange-store';
 import { EventBatcher, type EmitEvent } from './event-batcher';
 
@@ -33,12 +34,22 @@ export interface RecorderOptions {
   maxWsMessages?: number;
   /** Event batching interval (default 75 ms). */
   batchMs?: number;
+  /** Quiet time (no new exchange) after which the snapshot cache is warmed (default 200 ms). */
+  snapshotIdleMs?: number;
   emit?: EmitEvent;
   /** Epoch milliseconds; default Date.now with sub-millisecond precision. */
   now?: () => number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** Work per turn of the event loop while warming the snapshot cache (ms). */
+const WARM_SLICE_MS = 4;
+
+/** Index of the first of the newest `limit` of `count` items (all of them without a limit). */
+function firstOfNewest(count: number, limit: number | undefined): number {
+  return limit !== undefined && limit < count ? count - Math.max(0, limit) : 0;
+}
 
 function preciseNow(): number {
   return performance.timeOrigin + performance.now();
@@ -65,12 +76,20 @@ export class Recorder implements ExchangeObserver {
   private readonly replayPorts = new Map<number, ReplayExpectation>();
   /** Where finished exchanges are frozen to (see frozen-exchange.ts). */
   private readonly arena = new RecordArena();
+  /** exchanges.snapshot's encoder, with the text of finished blocks kept (snapshot-blocks.ts). */
+  private readonly blocks = new SnapshotBlocks();
+  private readonly snapshotIdleMs: number;
+  /** The pending idle check or warming slice, while one is scheduled. */
+  private cancelIdle: (() => void) | undefined;
+  /** this.seq when the idle check was scheduled: unchanged when it fires means no traffic since. */
+  private seqAtIdleCheck = 0;
 
   constructor(options: RecorderOptions = {}) {
     this.limits = { ...DEFAULT_RECORDING, ...options.recording };
     this.wsMessageCap = options.wsMessageCap ?? 16 * 1024;
     this.maxWsMessages = options.maxWsMessages ?? 1000;
     this.now = options.now ?? preciseNow;
+    this.snapshotIdleMs = options.snapshotIdleMs ?? 200;
     this.emitFn = options.emit;
     this.store = new ExchangeStore({ maxExchanges: this.limits.maxExchanges, maxTotalBytes: this.limits.maxTotalBytes }, (r) =>
       this.batcher.remove(r),
@@ -137,6 +156,7 @@ export class Recorder implements ExchangeObserver {
 
   clear(): RecordingState {
     this.store.clear();
+    this.blocks.prune(undefined);
     this.batcher.clearAll();
     this.emitState();
     return this.state();
@@ -148,6 +168,8 @@ export class Recorder implements ExchangeObserver {
 
   /** Flushes pending events and stops the batch timer. */
   close(): void {
+    this.cancelIdle?.();
+    this.cancelIdle = undefined;
     this.batcher.close();
   }
 
@@ -191,21 +213,56 @@ export class Recorder implements ExchangeObserver {
   }
 
   /**
-   * The summaries of every held exchange, or of the newest `limit`, oldest first, for
-   * exchanges.snapshot's column encoder, read one at a time: frozen exchanges refill one
-   * shared object, so 100k rows build no object each.
+   * The summaries of every held exchange, or of the newest `limit`, oldest first, read
+   * one at a time: frozen exchanges refill one shared object, so 100k rows build no
+   * object each.
    */
   summaryRows(limit?: number): SummaryRows {
     const all = this.store.all();
-    const from = limit !== undefined && limit < all.length ? all.length - Math.max(0, limit) : 0;
-    const shared = {} as ExchangeSummary;
-    return {
-      count: all.length - from,
-      row: (i) => {
-        const r = all[from + i]!;
-        return r instanceof FrozenExchange ? r.summaryInto(shared, true) : r.summary();
-      },
-    };
+    return summaryRowsOf(all, firstOfNewest(all.length, limit), all.length);
+  }
+
+  /**
+   * exchanges.snapshot: the JSON text of the SummarySnapshot of every held exchange, or
+   * of the newest `limit`, as held when called. Finished blocks come from the cache;
+   * the rest is encoded in slices that yield to the event loop.
+   */
+  snapshotJson(limit?: number): Promise<string> {
+    const all = this.store.all();
+    return this.blocks.snapshot(all, firstOfNewest(all.length, limit), this.seq);
+  }
+
+  /** Blocks the snapshot encoder has encoded, and how many it keeps (tests, diagnostics). */
+  snapshotStats(): { blocksEncoded: number; blocksCached: number } {
+    return { blocksEncoded: this.blocks.blocksEncoded, blocksCached: this.blocks.blocksCached };
+  }
+
+  /** Something was recorded: once traffic has been quiet for snapshotIdleMs, warm the snapshot cache. */
+  private noteActivity(): void {
+    if (this.cancelIdle === undefined) this.scheduleIdleCheck();
+  }
+
+  private scheduleIdleCheck(): void {
+    this.seqAtIdleCheck = this.seq;
+    const t = setTimeout(() => {
+      this.cancelIdle = undefined;
+      this.warmWhileIdle();
+    }, this.snapshotIdleMs);
+    t.unref();
+    this.cancelIdle = () => clearTimeout(t);
+  }
+
+  /** One slice of warming, then the next on a later turn of the loop, while no traffic comes. */
+  private warmWhileIdle(): void {
+    if (this.seq !== this.seqAtIdleCheck) return this.scheduleIdleCheck();
+    if (this.blocks.warm(this.store.all(), this.seq, WARM_SLICE_MS)) return;
+    // Not unref'd: an unref'd immediate does not stop the loop from blocking in its poll
+    // phase, so each slice would wait for the next timer or I/O. Warming ends on its own.
+    const i = setImmediate(() => {
+      this.cancelIdle = undefined;
+      this.warmWhileIdle();
+    });
+    this.cancelIdle = () => clearImmediate(i);
   }
 
   // ------------------------------------------------------------ recording
@@ -265,6 +322,7 @@ export class Recorder implements ExchangeObserver {
     if (replayOf !== undefined) r.replayOf = replayOf;
     this.store.add(r);
     this.batcher.start(r);
+    this.noteActivity();
     return this.tapFor(r);
   }
 
@@ -303,6 +361,7 @@ export class Recorder implements ExchangeObserver {
     const records = list.map((x) => this.fromImported(x));
     this.store.addAll(records);
     for (const r of records) if (!r.evicted) this.batcher.start(r);
+    this.noteActivity();
     this.emitState();
     return records.filter((r) => !r.evicted).map((r) => r.id);
   }

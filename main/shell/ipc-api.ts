@@ -1,5 +1,6 @@
 import { API_ERROR, isApiMethod, type ApiHandlers, type ApiResult, type EventMessage } from '../../shared/api-contract';
 import { IPC_CHANNELS } from '../../shared/ipc-bridge';
+import { apiResultValue } from '../control/encoded-result';
 import { toApiError } from './api-error';
 
 /**
@@ -41,7 +42,8 @@ export async function dispatch(
   }
   try {
     const handler = handlers[method] as (p: unknown) => Promise<unknown>;
-    return { ok: true, result: await handler((params ?? {}) as never) };
+    // An encoded result (JSON text) is parsed here: IPC clones values, it does not send text as is.
+    return apiResultValue({ ok: true, result: await handler((params ?? {}) as never) });
   } catch (err) {
     return { ok: false, error: toApiError(err) };
   }

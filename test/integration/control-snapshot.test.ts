@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { callApi, startControlHarness, type ControlHarness } from '../support/control-harness';
 import { exchangeStart } from '../support/exchange-start';
 import { Recorder } from '../../main/recorder/recorder';
-import { decodeSummaryColumns, type SummaryColumns } from '../../shared/exchange-columns';
+import { decodeSummarySnapshot, type SummarySnapshot } from '../../shared/exchange-columns';
 import type { ExchangeSummary } from '../../shared/exchange-types';
 
 const HEAD = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n';
@@ -59,9 +59,9 @@ async function listAll(): Promise<ExchangeSummary[]> {
 test('the snapshot decodes to exactly the rows exchanges.list pages out, oldest first', async () => {
   const r = await callApi(h.server.port, h.server.token, 'exchanges.snapshot', {});
   assert.equal(r.status, 200);
-  const columns = r.json.result as SummaryColumns;
+  const columns = r.json.result as SummarySnapshot;
   assert.equal(columns.count, 250);
-  const rows = decodeSummaryColumns(columns);
+  const rows = decodeSummarySnapshot(columns);
   const listed = await listAll();
   assert.equal(listed.length, 250);
   assert.deepEqual(rows, listed);
@@ -74,17 +74,48 @@ test('the snapshot decodes to exactly the rows exchanges.list pages out, oldest 
 
 test('limit keeps the newest exchanges; a bad limit is a 400 that says what is wrong', async () => {
   const r = await callApi(h.server.port, h.server.token, 'exchanges.snapshot', { limit: 20 });
-  const rows = decodeSummaryColumns(r.json.result as SummaryColumns);
+  const rows = decodeSummarySnapshot(r.json.result as SummarySnapshot);
   assert.deepEqual(
     rows.map((x) => x.seq),
     Array.from({ length: 20 }, (_, i) => 281 + i),
   );
-  const none = decodeSummaryColumns((await callApi(h.server.port, h.server.token, 'exchanges.snapshot', { limit: 0 })).json.result as SummaryColumns);
+  const none = decodeSummarySnapshot((await callApi(h.server.port, h.server.token, 'exchanges.snapshot', { limit: 0 })).json.result as SummarySnapshot);
   assert.deepEqual(none, []);
   for (const limit of [-1, 1.5, 'ten']) {
     const bad = await callApi(h.server.port, h.server.token, 'exchanges.snapshot', { limit });
     assert.equal(bad.status, 400, String(limit));
     assert.equal(bad.json.error!.code, 'bad-request');
     assert.match(bad.json.error!.message, /limit/);
+  }
+});
+
+test('a snapshot of several blocks over HTTP: kept blocks are spliced in as text, and every call reads the same', async () => {
+  const rec = new Recorder({ batchMs: 10, snapshotIdleMs: 60_000 });
+  const big = await startControlHarness({ recorder: rec });
+  try {
+    for (let i = 0; i < 2600; i++) {
+      const tap = rec.begin(exchangeStart({ url: `/asset/${i}.js`, clientPort: 41_000 + (i % 1000) }))!;
+      tap.clientResponse(200, HEAD);
+      tap.finish();
+    }
+    rec.flushEvents(); // the events announced, the finished exchanges are frozen
+    const first = await callApi(big.server.port, big.server.token, 'exchanges.snapshot', {});
+    const second = await callApi(big.server.port, big.server.token, 'exchanges.snapshot', {});
+    assert.equal(first.status, 200);
+    assert.deepEqual(rec.snapshotStats(), { blocksEncoded: 3 + 1, blocksCached: 2 }, 'the two closed blocks were encoded once');
+    const a = first.json.result as SummarySnapshot;
+    assert.deepEqual(second.json.result, a);
+    assert.deepEqual(
+      a.blocks.map((b) => b.count),
+      [1024, 1024, 552],
+    );
+    const rows = decodeSummarySnapshot(a);
+    assert.equal(rows.length, 2600);
+    assert.deepEqual(
+      rows.map((x) => x.url),
+      Array.from({ length: 2600 }, (_, i) => `/asset/${i}.js`),
+    );
+  } finally {
+    await big.close();
   }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { decodeSummaryColumns, encodeSummaryColumns, TIME_TICKS_PER_MS, type SummaryColumns } from '../../shared/exchange-columns';
+import { decodeSummaryColumns, decodeSummarySnapshot, encodeSummaryColumns, TIME_TICKS_PER_MS, type SummaryColumns, type SummarySnapshot } from '../../shared/exchange-columns';
 import type { ExchangeSummary } from '../../shared/exchange-types';
 
 const T0 = 1_763_900_000_000.123; // an epoch-ms time with a fraction, as the recorder takes them
@@ -137,4 +137,16 @@ test('a column is sent as runs exactly when runs take fewer numbers than one val
       assert.deepEqual(decodeSummaryColumns(viaJson(c)), viaJson(rows));
     }
   }
+});
+
+test('a snapshot of several blocks decodes to their rows in order, and a count that does not add up is refused', () => {
+  const a = [summary(1), summary(2, { state: 'pending', endedAt: undefined, status: undefined, contentType: undefined })];
+  const b = [summary(3, { errorCode: 'upstream-refused', target: undefined }), summary(4, { websocket: true, wsMessageCount: 2 })];
+  const clean = (rows: ExchangeSummary[]) => viaJson(rows);
+  const snap = viaJson({ count: 4, blocks: [encodeSummaryColumns(a), encodeSummaryColumns([]), encodeSummaryColumns(b)] });
+  assert.deepEqual(decodeSummarySnapshot(snap), clean([...a, ...b]));
+  assert.deepEqual(decodeSummarySnapshot({ count: 0, blocks: [] }), []);
+  assert.throws(() => decodeSummarySnapshot({ ...snap, count: 5 }), /hold 4 rows, not 5/);
+  assert.throws(() => decodeSummarySnapshot({ count: 1, blocks: [{ count: 1 } as unknown as SummaryColumns] }), RangeError);
+  assert.throws(() => decodeSummarySnapshot({ count: 1 } as unknown as SummarySnapshot), RangeError);
 });

@@ -4,6 +4,7 @@ import { API_METHODS, type ApiHandlers, type ApiMethod, type EventMessage } from
 import { IPC_CHANNELS } from '../../shared/ipc-bridge';
 import { forwardEvents, registerApiIpc, type IpcInvokeEvent, type IpcMainLike } from '../../main/shell/ipc-api';
 import { isAppUrl } from '../../main/shell/app-origin';
+import { encodedResult } from '../../main/control/encoded-result';
 
 const APP = { indexUrl: 'file:///opt/gatehouse/dist/renderer/index.html' };
 
@@ -114,6 +115,18 @@ test('unknown methods and non-object params are coded errors, handler errors kee
     error: { code: 'invalid-config', status: 400, message: 'host "x y" is not a valid host name', field: 'host' },
   });
   assert.deepEqual(await ipc.invoke(APP.indexUrl, 'routes.list'), { ok: true, result: { handled: 'routes.list' } }, 'missing params become {}');
+});
+
+test('a result the engine holds as JSON text reaches the window as the value it encodes', async () => {
+  const ipc = new FakeIpcMain();
+  const handlers = fakeHandlers([]);
+  const snapshot = { count: 1, blocks: [{ count: 1, note: 'as text' }] };
+  handlers['exchanges.snapshot'] = async () => encodedResult(JSON.stringify(snapshot));
+  registerApiIpc(ipc, handlers, (url) => isAppUrl(APP, url));
+  const r = await ipc.invoke(APP.indexUrl, 'exchanges.snapshot', {});
+  assert.deepEqual(r, { ok: true, result: snapshot });
+  // Structured clone, as Electron's IPC does it, keeps the plain value.
+  assert.deepEqual(structuredClone(r), { ok: true, result: snapshot });
 });
 
 test('unregistering removes the channel', () => {

@@ -1,5 +1,5 @@
 import type { ExchangeSummary } from '../../../shared/exchange-types';
-import { decodeSummaryColumns } from '../../../shared/exchange-columns';
+import { decodeSummarySnapshot } from '../../../shared/exchange-columns';
 import type { UiClient } from '../client/ui-client';
 import type { TrafficStore } from './traffic-store';
 
@@ -11,7 +11,7 @@ import type { TrafficStore } from './traffic-store';
  * calls and ~40 MB of JSON) and replaces the rows.
  */
 export async function loadAllExchanges(client: UiClient, maxRows: number): Promise<ExchangeSummary[]> {
-  return decodeSummaryColumns(await client.call('exchanges.snapshot', { limit: maxRows }));
+  return decodeSummarySnapshot(await client.call('exchanges.snapshot', { limit: maxRows }));
 }
 
 export function syncTraffic(client: UiClient, store: TrafficStore, maxRows: number, onError: (err: Error) => void): () => void {

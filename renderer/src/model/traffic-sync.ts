@@ -11,7 +11,11 @@ import type { TrafficStore } from './traffic-store';
  * calls and ~40 MB of JSON) and replaces the rows.
  */
 export async function loadAllExchanges(client: UiClient, maxRows: number): Promise<ExchangeSummary[]> {
-  return decodeSummarySnapshot(await client.call('exchanges.snapshot', { limit: maxRows }));
+  const snapshot = await client.call('exchanges.snapshot', { limit: maxRows });
+  // Decoding 100k rows holds the main thread for a few hundred ms: tasks already queued
+  // (React's chunk, compiled and waiting to run; a pending paint) go first.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return decodeSummarySnapshot(snapshot);
 }
 
 export function syncTraffic(client: UiClient, store: TrafficStore, maxRows: number, onError: (err: Error) => void): () => void {

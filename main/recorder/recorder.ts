@@ -34,7 +34,7 @@ export interface RecorderOptions {
   maxWsMessages?: number;
   /** Event batching interval (default 75 ms). */
   batchMs?: number;
-  /** Quiet time (no new exchange) after which the snapshot cache is warmed (default 200 ms). */
+  /** Quiet time (no new exchange) after which the snapshot cache is warmed (default 50 ms). */
   snapshotIdleMs?: number;
   emit?: EmitEvent;
   /** Epoch milliseconds; default Date.now with sub-millisecond precision. */
@@ -43,8 +43,11 @@ export interface RecorderOptions {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-/** Work per turn of the event loop while warming the snapshot cache (ms). */
-const WARM_SLICE_MS = 4;
+/**
+ * Blocks encoded per turn of the event loop while warming the snapshot cache: one
+ * (1024 rows, a few ms), so a request that arrives meanwhile waits no longer than that.
+ */
+const WARM_BLOCKS_PER_TURN = 1;
 
 /** Index of the first of the newest `limit` of `count` items (all of them without a limit). */
 function firstOfNewest(count: number, limit: number | undefined): number {
@@ -89,7 +92,7 @@ export class Recorder implements ExchangeObserver {
     this.wsMessageCap = options.wsMessageCap ?? 16 * 1024;
     this.maxWsMessages = options.maxWsMessages ?? 1000;
     this.now = options.now ?? preciseNow;
-    this.snapshotIdleMs = options.snapshotIdleMs ?? 200;
+    this.snapshotIdleMs = options.snapshotIdleMs ?? 50;
     this.emitFn = options.emit;
     this.store = new ExchangeStore({ maxExchanges: this.limits.maxExchanges, maxTotalBytes: this.limits.maxTotalBytes }, (r) =>
       this.batcher.remove(r),
@@ -255,7 +258,7 @@ export class Recorder implements ExchangeObserver {
   /** One slice of warming, then the next on a later turn of the loop, while no traffic comes. */
   private warmWhileIdle(): void {
     if (this.seq !== this.seqAtIdleCheck) return this.scheduleIdleCheck();
-    if (this.blocks.warm(this.store.all(), this.seq, WARM_SLICE_MS)) return;
+    if (this.blocks.warm(this.store.all(), this.seq, WARM_BLOCKS_PER_TURN)) return;
     // Not unref'd: an unref'd immediate does not stop the loop from blocking in its poll
     // phase, so each slice would wait for the next timer or I/O. Warming ends on its own.
     const i = setImmediate(() => {

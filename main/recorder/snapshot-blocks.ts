@@ -11,8 +11,9 @@
  * Encoding 100k rows from scratch costs a few hundred ms of the engine's one thread;
  * so a snapshot encodes in slices and yields to the event loop between them (proxied
  * requests and the dashboard's own files are served meanwhile), and the recorder
- * warms the cache while traffic is idle (warm()), so opening the dashboard after a
- * burst of traffic costs little more than sending the text.
+ * warms the cache while traffic is idle (warm(), one block per turn of the event
+ * loop), so opening the dashboard after a burst of traffic costs little more than
+ * sending the text.
  */
 import type { ExchangeSummary } from '../../shared/exchange-types';
 import { encodeSummaryColumns, type SummaryRows } from '../../shared/exchange-columns';
@@ -99,19 +100,21 @@ export class SnapshotBlocks {
   }
 
   /**
-   * Encodes and keeps closed, all-frozen blocks not kept yet, for about `budgetMs`;
-   * true when none is left.
+   * Encodes and keeps up to `maxBlocks` closed, all-frozen blocks not kept yet, newest
+   * first (the oldest are the next the ring drops); true when none is left.
    */
-  warm(items: readonly HeldExchange[], lastSeq: number, budgetMs: number): boolean {
+  warm(items: readonly HeldExchange[], lastSeq: number, maxBlocks: number): boolean {
     this.prune(items.length > 0 ? items[0]!.seq : undefined);
-    const start = performance.now();
-    for (let s = 0; s < items.length; ) {
-      const e = groupEnd(items, s);
-      if (this.cached(items, s, e) === undefined && this.cacheable(items, s, e, lastSeq)) {
-        if (performance.now() - start >= budgetMs) return false;
-        this.block(items, s, e, lastSeq, true);
-      }
-      s = e;
+    let left = maxBlocks;
+    const ends: number[] = [];
+    for (let s = 0; s < items.length; s = ends[ends.length - 1]!) ends.push(groupEnd(items, s));
+    for (let g = ends.length - 1; g >= 0; g--) {
+      const s = g === 0 ? 0 : ends[g - 1]!;
+      const e = ends[g]!;
+      if (this.cached(items, s, e) !== undefined || !this.cacheable(items, s, e, lastSeq)) continue;
+      if (left === 0) return false;
+      this.block(items, s, e, lastSeq, true);
+      left--;
     }
     return true;
   }

@@ -348,7 +348,6 @@ class ColumnReader {
   private readonly runs: ReadonlyArray<unknown> | null;
   private r = 0;
   private left = 0;
-  private current: unknown;
   private i = 0;
 
   constructor(
@@ -378,35 +377,53 @@ class ColumnReader {
     this.runs = runs;
   }
 
-  private raw(): unknown {
-    if (this.values) return this.values[this.i++];
-    if (this.left === 0) {
-      this.current = this.runs![this.r];
-      this.left = this.runs![this.r + 1] as number;
-      this.r += 2;
-    }
-    this.left--;
-    return this.current;
+  /** The current run's value, checked and decoded once for the whole run (most columns are a few runs). */
+  private decoded: unknown;
+
+  /** Moves to the next run, and checks and decodes its value. */
+  private nextRun(): void {
+    const v = this.runs![this.r];
+    this.left = this.runs![this.r + 1] as number;
+    this.r += 2;
+    this.decoded = this.kind === 'n' ? this.checkNumber(v) : this.kind === 'o' ? this.checkOptional(v) : this.lookUp(v as number);
   }
 
-  number(): number {
-    const v = this.raw();
+  private checkNumber(v: unknown): number {
     if (typeof v !== 'number') throw new RangeError(`summary columns: "${this.key}" must hold numbers`);
     return v;
   }
 
-  optional(): number | null {
-    const v = this.raw();
+  private checkOptional(v: unknown): number | null {
     if (v !== null && typeof v !== 'number') throw new RangeError(`summary columns: "${this.key}" must hold numbers or null`);
     return v as number | null;
   }
 
-  string(): string | undefined {
-    const i = this.raw() as number;
+  private lookUp(i: number): string | undefined {
     if (i === -1 && this.kind === 's') return undefined;
     const v = this.table[i];
     if (typeof v !== 'string') throw new RangeError(`summary columns: "${this.key}" refers to string ${String(i)}, which is not in the table`);
     return v;
+  }
+
+  number(): number {
+    if (this.values) return this.checkNumber(this.values[this.i++]);
+    if (this.left === 0) this.nextRun();
+    this.left--;
+    return this.decoded as number;
+  }
+
+  optional(): number | null {
+    if (this.values) return this.checkOptional(this.values[this.i++]);
+    if (this.left === 0) this.nextRun();
+    this.left--;
+    return this.decoded as number | null;
+  }
+
+  string(): string | undefined {
+    if (this.values) return this.lookUp(this.values[this.i++] as number);
+    if (this.left === 0) this.nextRun();
+    this.left--;
+    return this.decoded as string | undefined;
   }
 }
 

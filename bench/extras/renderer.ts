@@ -40,6 +40,11 @@ const FRAME_SCRIPT = `new Promise((resolve) => {
   requestAnimationFrame(tick);
 })`;
 const ARRIVALS_PER_SEC = 5_000;
+/** When the page asked for the traffic snapshot and when the answer had arrived (resource timing), or null. */
+const SNAPSHOT_TIMING = `(() => {
+  const e = performance.getEntriesByType('resource').find((x) => new URL(x.name).pathname.endsWith('/exchanges.snapshot'));
+  return e ? { asked: e.startTime, answered: e.responseEnd } : null;
+})()`;
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -100,7 +105,15 @@ export async function measureRenderer(o: { dir: string; backends: Backends; fram
     });
     result.figures['rows100kMs'] = (await page.evaluate('performance.now()')) as number;
     result.figures['rows'] = (await page.evaluate(ROW_COUNT)) as number;
-    o.log(`  ${result.figures['rows']} rows shown ${result.figures['rows100kMs']!.toFixed(0)} ms after navigation`);
+    const snapshot = (await page.evaluate(SNAPSHOT_TIMING)) as { asked: number; answered: number } | null;
+    if (snapshot) {
+      result.figures['snapshotAskedMs'] = snapshot.asked;
+      result.figures['snapshotAnsweredMs'] = snapshot.answered;
+    }
+    o.log(
+      `  ${result.figures['rows']} rows shown ${result.figures['rows100kMs']!.toFixed(0)} ms after navigation` +
+        (snapshot ? ` (snapshot asked at ${snapshot.asked.toFixed(0)} ms, answered by ${snapshot.answered.toFixed(0)} ms)` : ''),
+    );
 
     const ms = o.frameSeconds * 1000;
     // Plain-text scripts: functions passed to page.evaluate would carry tsx's __name helpers.
@@ -115,6 +128,7 @@ export async function measureRenderer(o: { dir: string; backends: Backends; fram
     result.figures['arrivalsPerSec'] = l.requestsPerSec;
     result.notes.push(
       `headless Chromium ${browser.version()}, 1400×900; rows = the Traffic list's aria-rowcount with rows rendered, timed from navigation; ` +
+        `snapshotAsked / snapshotAnswered = when the page asked for exchanges.snapshot and when the answer had arrived (resource timing); ` +
         `frames = requestAnimationFrame deltas over ${o.frameSeconds} s while h2load --h1 --rps sent ${Math.round(l.requestsPerSec)} exchanges/s (asked ${ARRIVALS_PER_SEC}) into a full 100k list`,
     );
     o.log(`  frames p50 ${result.figures['frameP50Ms']!.toFixed(1)} ms, p95 ${result.figures['frameP95Ms']!.toFixed(1)} ms at ${l.requestsPerSec.toFixed(0)} exchanges/s`);

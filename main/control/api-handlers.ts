@@ -73,6 +73,13 @@ export interface ControlDeps {
   ca?: () => CaPort | undefined;
   /** Events from handlers (routes.changed after an edit). */
   emit?: EmitEvent;
+  /**
+   * The config port's owner applies every edit and announces the routes itself
+   * (routes.changed; the instance does): the handlers then send no second copy,
+   * which, read from the file a moment later, could be older than a hand edit
+   * made meanwhile and take that edit's routes off the dashboard.
+   */
+  configAnnouncesRoutes?: boolean;
   /** Replay timeout (tests). */
   replayTimeoutMs?: number;
 }
@@ -127,7 +134,7 @@ export function createApiHandlers(deps: ControlDeps): ApiHandlers {
   };
 
   const routesChanged = async (): Promise<void> => {
-    if (!deps.emit) return;
+    if (!deps.emit || deps.configAnnouncesRoutes) return;
     const config = await fileConfig();
     deps.emit('routes.changed', config.routes.map(routeViewOf));
   };

@@ -10,7 +10,7 @@ import { EventHub } from './event-hub';
 
 /** The handlers' dependencies (emit is the surface's own event hub), plus the server's. */
 export interface ControlSurfaceOptions
-  extends Pick<ControlDeps, 'recorder' | 'config' | 'currentConfig' | 'routeStatus' | 'purgeCache' | 'endpoints' | 'info' | 'ca'> {
+  extends Pick<ControlDeps, 'recorder' | 'config' | 'configAnnouncesRoutes' | 'currentConfig' | 'routeStatus' | 'purgeCache' | 'endpoints' | 'info' | 'ca'> {
   events?: EventHub;
   /** Control server port (default: any free port). */
   port?: number;
@@ -37,6 +37,7 @@ export async function startControlSurface(options: ControlSurfaceOptions): Promi
     ...(options.routeStatus ? { routeStatus: options.routeStatus } : {}),
     ...(options.purgeCache ? { purgeCache: options.purgeCache } : {}),
     ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.configAnnouncesRoutes ? { configAnnouncesRoutes: true } : {}),
   });
   const server = await ControlServer.start({
     handlers,

@@ -157,6 +157,8 @@ export class GatehouseInstance {
       recorder,
       events: this.events,
       config: this.appliedEdits(),
+      // Applying an edit announces its routes (onConfigApplied above, routes.changed).
+      configAnnouncesRoutes: true,
       currentConfig: () => this.currentConfig,
       routeStatus: () => engine.routeStatus(),
       purgeCache: (id) => engine.purgeCache(id),

@@ -277,7 +277,6 @@ export class FrozenExchange {
     return slotString(this.slab, base, u[base + U_PRESENT]!, u[base + U_INTERNED]!, slot);
   }
 
-
   private flags(): number {
     return this.u32(U_FLAGS);
   }
@@ -338,8 +337,6 @@ export class FrozenExchange {
     if (refill) s.wsMessageCount = undefined;
     return s;
   }
-
-
 
   private timings(flags: number): ExchangeTimings {
     const out: ExchangeTimings = { received: this.float(F_RECEIVED) };

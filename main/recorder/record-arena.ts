@@ -47,7 +47,6 @@ export class Slab {
   }
 }
 
-
 export class RecordArena {
   private current: Slab | undefined;
   private used = 0;

@@ -7,7 +7,10 @@
  * "Connection: close". Built by bench/load/tls-connect.ts with the system's
  * OpenSSL (cc + libssl-dev).
  *
- *   tls-connect <ip> <port> <sni|sni-pattern-with-%d> <path> <concurrency> <seconds> [max-connections]
+ *   tls-connect <ip> <port> <sni|sni-pattern-with-%d> <path> <concurrency> <seconds> [max-connections [pause-ms]]
+ *
+ * pause-ms: each worker waits this long after a connection before starting the
+ * next (a new host arriving at an idle server, rather than a saturating stream).
  *
  * Prints one JSON line: {"ok":N,"failed":N,"seconds":S,"p50_ms":..,"p99_ms":..,"samples_ms":[..]}
  * (samples_ms only when max-connections is given, in connection order).
@@ -32,6 +35,7 @@ static const char *ip, *sni, *path;
 static int port, concurrency;
 static double deadline;
 static long max_conns = -1;
+static double pause_ms = 0;
 static SSL_CTX *ctx;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static long started = 0, ok = 0, failed = 0, nsamples = 0;
@@ -107,6 +111,10 @@ static void *worker(void *arg) {
       failed++;
     }
     pthread_mutex_unlock(&lock);
+    if (pause_ms > 0) {
+      struct timespec pause = {(time_t)(pause_ms / 1000), (long)((pause_ms - 1000 * (long)(pause_ms / 1000)) * 1e6)};
+      nanosleep(&pause, NULL);
+    }
   }
   return NULL;
 }
@@ -128,6 +136,7 @@ int main(int argc, char **argv) {
   concurrency = atoi(argv[5]);
   double seconds = atof(argv[6]);
   if (argc > 7) max_conns = atol(argv[7]);
+  if (argc > 8) pause_ms = atof(argv[8]);
   samples = malloc(sizeof(double) * MAX_SAMPLES);
   order = malloc(sizeof(long) * MAX_SAMPLES);
   ctx = SSL_CTX_new(TLS_client_method());

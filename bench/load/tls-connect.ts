@@ -25,7 +25,16 @@ export async function buildTlsConnect(outDir: string): Promise<{ bin?: string; m
 /** New TLS connections, each a full handshake + one request with Connection: close. */
 export async function runTlsConnect(
   bin: string,
-  opts: { port: number; sni: string; path: string; concurrency: number; seconds: number; maxConnections?: number },
+  opts: {
+    port: number;
+    sni: string;
+    path: string;
+    concurrency: number;
+    seconds: number;
+    maxConnections?: number;
+    /** Each worker waits this long between connections (needs maxConnections). */
+    pauseMs?: number;
+  },
 ): Promise<TlsConnectResult> {
   const args = [
     '127.0.0.1',
@@ -35,6 +44,7 @@ export async function runTlsConnect(
     String(opts.concurrency),
     String(opts.seconds),
     ...(opts.maxConnections !== undefined ? [String(opts.maxConnections)] : []),
+    ...(opts.maxConnections !== undefined && opts.pauseMs !== undefined ? [String(opts.pauseMs)] : []),
   ];
   const r = await runToEnd('tls-connect', bin, args, (opts.seconds + 20) * 1000);
   if (r.code !== 0 || r.timedOut) throw new Error(`tls-connect failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}): ${r.output.slice(0, 500)}`);

@@ -65,6 +65,7 @@ export async function startHttpsPart(opts: HttpsPartOptions): Promise<HttpsPart>
     },
     async stop(graceMs) {
       await listener.stop(graceMs);
+      leaves.dispose();
       await leaves.flush(); // leaves minted in the last moments still reach the disk cache
     },
   };

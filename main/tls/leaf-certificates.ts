@@ -6,6 +6,7 @@ import type { Logger } from '../engine/logger';
 import { silentLogger } from '../engine/logger';
 import type { CertificateAuthority } from './certificate-authority';
 import { needsRenewal } from './certificate-fields';
+import { KeyedContextPool, type KeyedContextPoolOptions, type KeyedContextPoolStats } from './keyed-context-pool';
 import { readIfExists, writeFileAtomic } from './key-files';
 import { LruMap } from './lru-map';
 
@@ -28,6 +29,8 @@ export interface LeafCertificatesOptions {
   writeDelayMs?: number;
   logger?: Logger;
   now?: () => Date;
+  /** Contexts with the leaf key loaded, made ahead while idle (see KeyedContextPool). */
+  pool?: KeyedContextPoolOptions;
 }
 
 interface CachedLeaf {
@@ -56,6 +59,7 @@ export class LeafCertificates {
   private readonly unwritten = new Map<string, { pem: string; generation: number }>();
   private writeTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private readonly pool: KeyedContextPool;
 
   constructor(
     private readonly ca: CertificateAuthority,
@@ -65,10 +69,22 @@ export class LeafCertificates {
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? (() => new Date());
     this.writeDelayMs = opts.writeDelayMs ?? 200;
+    this.pool = new KeyedContextPool(opts.pool);
+    this.pool.prepare(ca.leafKeyPem);
   }
 
   get stats(): Readonly<LeafStats> {
     return { ...this._stats };
+  }
+
+  /** How the pool of ready contexts has served (for tests and the benchmark). */
+  get poolStats(): Readonly<KeyedContextPoolStats> {
+    return this.pool.stats;
+  }
+
+  /** Stops making contexts ahead (on stop). */
+  dispose(): void {
+    this.pool.dispose();
   }
 
   /**
@@ -170,8 +186,7 @@ export class LeafCertificates {
       // The handshake does not wait for the disk; a failed write only costs a re-mint after restart.
       this.scheduleWrite(host, pem, generation);
     }
-    // ca: [] — a server context needs no trust store; loading the system roots into each one costs ~1 ms.
-    const context = tls.createSecureContext({ key: this.ca.leafKeyPem, cert: pem, ca: [] });
+    const context = this.pool.contextFor(this.ca.leafKeyPem, pem);
     if (generation === this.ca.generation) this.memory.set(host, { context, notAfter, generation });
     return context;
   }

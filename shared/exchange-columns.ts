@@ -443,34 +443,66 @@ function checkedCount(c: SummaryColumns): number {
   return n;
 }
 
-/** Decodes the n rows of `c` into out[at…at + n). */
-function decodeInto(c: SummaryColumns, n: number, out: ExchangeSummary[], at: number): void {
+/** One reader per column of `c`, each checked against the n rows (throws a RangeError). */
+function columnReaders(c: SummaryColumns, n: number) {
   if (c.timeUnit !== 'ticks' && c.timeUnit !== 'ms') throw new RangeError(`summary columns: unknown time unit "${String(c.timeUnit)}"`);
   const table = c.strings;
   const col = (key: ColumnKey, kind: 'n' | 'o' | 's' | 'S') => new ColumnReader(key, c[key], n, kind, table);
-  const idIndex = col('id', 'n');
-  const seqDelta = col('seq', 'n');
-  const startedAt = col('startedAt', 'n');
-  const endedAt = col('endedAt', 'o');
-  const source = col('source', 'S');
-  const state = col('state', 'S');
-  const clientAddress = col('clientAddress', 'S');
-  const clientPort = col('clientPort', 'n');
-  const scheme = col('scheme', 'S');
-  const httpVersion = col('httpVersion', 'S');
-  const method = col('method', 'S');
-  const host = col('host', 'S');
-  const url = col('url', 'S');
-  const routeId = col('routeId', 's');
-  const target = col('target', 's');
-  const status = col('status', 'o');
-  const contentType = col('contentType', 's');
-  const requestSize = col('requestSize', 'n');
-  const responseSize = col('responseSize', 'n');
-  const websocket = col('websocket', 'n');
-  const wsMessageCount = col('wsMessageCount', 'o');
-  const errorCode = col('errorCode', 's');
-  const replayOf = col('replayOf', 's');
+  return {
+    idIndex: col('id', 'n'),
+    seqDelta: col('seq', 'n'),
+    startedAt: col('startedAt', 'n'),
+    endedAt: col('endedAt', 'o'),
+    source: col('source', 'S'),
+    state: col('state', 'S'),
+    clientAddress: col('clientAddress', 'S'),
+    clientPort: col('clientPort', 'n'),
+    scheme: col('scheme', 'S'),
+    httpVersion: col('httpVersion', 'S'),
+    method: col('method', 'S'),
+    host: col('host', 'S'),
+    url: col('url', 'S'),
+    routeId: col('routeId', 's'),
+    target: col('target', 's'),
+    status: col('status', 'o'),
+    contentType: col('contentType', 's'),
+    requestSize: col('requestSize', 'n'),
+    responseSize: col('responseSize', 'n'),
+    websocket: col('websocket', 'n'),
+    wsMessageCount: col('wsMessageCount', 'o'),
+    errorCode: col('errorCode', 's'),
+    replayOf: col('replayOf', 's'),
+  };
+}
+
+/** Decodes the n rows of `c` into out[at…at + n). */
+function decodeInto(c: SummaryColumns, n: number, out: ExchangeSummary[], at: number): void {
+  const table = c.strings;
+  const {
+    idIndex,
+    seqDelta,
+    startedAt,
+    endedAt,
+    source,
+    state,
+    clientAddress,
+    clientPort,
+    scheme,
+    httpVersion,
+    method,
+    host,
+    url,
+    routeId,
+    target,
+    status,
+    contentType,
+    requestSize,
+    responseSize,
+    websocket,
+    wsMessageCount,
+    errorCode,
+    replayOf,
+  } = columnReaders(c, n);
   const ticks = c.timeUnit === 'ticks';
   let seq = 0;
   let start = 0;
@@ -585,19 +617,106 @@ export interface SummarySnapshot {
 
 /** The summaries of every block, in order. Throws a RangeError when the value is not well formed. */
 export function decodeSummarySnapshot(s: SummarySnapshot): ExchangeSummary[] {
-  if (s === null || typeof s !== 'object' || !Array.isArray(s.blocks) || !Number.isInteger(s.count) || s.count < 0) {
-    throw new RangeError('summary snapshot: bad count or blocks');
+  return new SnapshotRows(s).toArray();
+}
+
+/**
+ * A snapshot's rows, decoded a block at a time when a row of the block is first
+ * read, or ahead of need with decodeSome(): a list of 100k rows can be shown after
+ * decoding the few blocks on screen, and the rest decoded in slices afterwards.
+ * Decoding 100k rows at once holds a page's only thread for 200–300 ms.
+ *
+ * The shape (counts, column lengths, runs adding up) is checked when made, and
+ * throws a RangeError; a value of the wrong kind inside a column (a string index
+ * outside the table) is found only when its block is decoded, and then throws
+ * from at() / decodeSome() / toArray().
+ */
+export class SnapshotRows {
+  readonly length: number;
+  private readonly rows: ExchangeSummary[];
+  /** First row of each block, ascending. */
+  private readonly starts: number[] = [];
+  private readonly blocks: readonly SummaryColumns[];
+  private readonly decoded: boolean[];
+  /** Blocks not yet decoded. */
+  private left: number;
+  /** decodeSome() goes from the newest block back (the rows a list shows first). */
+  private cursor: number;
+
+  constructor(s: SummarySnapshot) {
+    if (s === null || typeof s !== 'object' || !Array.isArray(s.blocks) || !Number.isInteger(s.count) || s.count < 0) {
+      throw new RangeError('summary snapshot: bad count or blocks');
+    }
+    let total = 0;
+    for (const block of s.blocks) {
+      const n = checkedCount(block);
+      checkShape(block, n);
+      this.starts.push(total);
+      total += n;
+    }
+    if (total !== s.count) throw new RangeError(`summary snapshot: the blocks hold ${total} rows, not ${s.count}`);
+    this.length = total;
+    this.rows = new Array(total);
+    this.blocks = s.blocks;
+    this.decoded = s.blocks.map(() => false);
+    this.left = s.blocks.length;
+    this.cursor = s.blocks.length - 1;
   }
-  let total = 0;
-  for (const block of s.blocks) total += checkedCount(block);
-  if (total !== s.count) throw new RangeError(`summary snapshot: the blocks hold ${total} rows, not ${s.count}`);
-  const out: ExchangeSummary[] = new Array(total);
-  let at = 0;
-  for (const block of s.blocks) {
-    decodeInto(block, block.count, out, at);
-    at += block.count;
+
+  /** Row i (oldest first), or undefined outside 0…length-1. */
+  at(i: number): ExchangeSummary | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    const row = this.rows[i];
+    if (row !== undefined) return row;
+    this.decodeBlock(this.blockOf(i));
+    return this.rows[i];
   }
-  return out;
+
+  /** True once every block is decoded. */
+  get complete(): boolean {
+    return this.left === 0;
+  }
+
+  /** Decodes blocks, newest first, until all are or `budgetMs` has passed; returns complete. */
+  decodeSome(budgetMs: number, now: () => number = Date.now): boolean {
+    const end = now() + budgetMs;
+    while (this.left > 0) {
+      while (this.decoded[this.cursor]) this.cursor--;
+      this.decodeBlock(this.cursor);
+      if (now() >= end) break;
+    }
+    return this.left === 0;
+  }
+
+  /** Every row as one array (decodes what is left; the array is this list's own, not a copy). */
+  toArray(): ExchangeSummary[] {
+    while (!this.decodeSome(Infinity));
+    return this.rows;
+  }
+
+  private blockOf(i: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private decodeBlock(b: number): void {
+    if (this.decoded[b]) return;
+    const block = this.blocks[b]!;
+    decodeInto(block, block.count, this.rows, this.starts[b]!);
+    this.decoded[b] = true;
+    this.left--;
+  }
+}
+
+/** Checks what can be checked without decoding: the time unit and every column's length or runs. */
+function checkShape(c: SummaryColumns, n: number): void {
+  columnReaders(c, n);
 }
 
 const COLUMN_KEYS = [

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { decodeSummaryColumns, decodeSummarySnapshot, encodeSummaryColumns, TIME_TICKS_PER_MS, type SummaryColumns, type SummarySnapshot } from '../../shared/exchange-columns';
+import {
+  decodeSummaryColumns,
+  decodeSummarySnapshot,
+  encodeSummaryColumns,
+  SnapshotRows,
+  TIME_TICKS_PER_MS,
+  type SummaryColumns,
+  type SummarySnapshot,
+} from '../../shared/exchange-columns';
 import type { ExchangeSummary } from '../../shared/exchange-types';
 
 const T0 = 1_763_900_000_000.123; // an epoch-ms time with a fraction, as the recorder takes them
@@ -149,4 +157,50 @@ test('a snapshot of several blocks decodes to their rows in order, and a count t
   assert.throws(() => decodeSummarySnapshot({ ...snap, count: 5 }), /hold 4 rows, not 5/);
   assert.throws(() => decodeSummarySnapshot({ count: 1, blocks: [{ count: 1 } as unknown as SummaryColumns] }), RangeError);
   assert.throws(() => decodeSummarySnapshot({ count: 1 } as unknown as SummarySnapshot), RangeError);
+});
+
+/** Three blocks of 10 rows; the oldest block refers to a string its table does not have. */
+function snapshotWithBadOldestBlock(): { snap: SummarySnapshot; rows: ExchangeSummary[] } {
+  const rows = Array.from({ length: 30 }, (_, i) => summary(i + 1));
+  const blocks = [0, 10, 20].map((from) => viaJson(encodeSummaryColumns(rows.slice(from, from + 10))));
+  blocks[0]!.host = { runs: [99, 10] };
+  return { snap: { count: 30, blocks }, rows: viaJson(rows) };
+}
+
+test('snapshot rows are decoded a block at a time, when one of the block’s rows is first read', () => {
+  const { snap, rows } = snapshotWithBadOldestBlock();
+  const list = new SnapshotRows(snap); // the shape is fine: nothing is decoded yet
+  assert.equal(list.length, 30);
+  assert.deepEqual(list.at(29), rows[29]);
+  assert.deepEqual(list.at(10), rows[10]);
+  assert.equal(list.at(29), list.at(29), 'a row is decoded once and kept');
+  assert.equal(list.at(30), undefined);
+  assert.equal(list.at(-1), undefined);
+  assert.equal(list.complete, false);
+  // Only now is the oldest block decoded, and its bad string index found.
+  assert.throws(() => list.at(0), /"host" refers to string 99, which is not in the table/);
+  // A malformed shape is still refused up front.
+  const badRuns = viaJson(snap);
+  badRuns.blocks[2]!.method = { runs: [0, 3] };
+  assert.throws(() => new SnapshotRows(badRuns), /the runs of "method" do not add up to 10/);
+});
+
+test('decodeSome decodes newest blocks first within its budget; toArray gives every row', () => {
+  const { snap, rows } = snapshotWithBadOldestBlock();
+  let clock = 0;
+  const now = () => clock++; // every reading of the clock is a millisecond later
+  const list = new SnapshotRows(snap);
+  assert.equal(list.decodeSome(0, now), false, 'one block per slice when the budget is spent at once');
+  assert.equal(list.decodeSome(0, now), false);
+  assert.throws(() => list.decodeSome(0, now), /not in the table/, 'the third slice reaches the oldest block');
+
+  const good = viaJson(snap);
+  good.blocks[0] = viaJson(encodeSummaryColumns(rows.slice(0, 10)));
+  const ok = new SnapshotRows(good);
+  ok.at(15);
+  assert.equal(ok.decodeSome(1000), true);
+  assert.equal(ok.complete, true);
+  assert.deepEqual(ok.toArray(), rows);
+  assert.deepEqual(new SnapshotRows(good).toArray(), decodeSummarySnapshot(good));
+  assert.deepEqual(new SnapshotRows({ count: 0, blocks: [] }).toArray(), []);
 });

@@ -1,33 +1,20 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { TrafficStore } from '../../renderer/src/model/traffic-store';
+import { TrafficStore, type RowList } from '../../renderer/src/model/traffic-store';
 import type { ExchangeSummary } from '../../shared/exchange-types';
 import { visibleRange, scrollToReveal, isAtEnd } from '../../renderer/src/model/windowing';
 import { buildWaterfall } from '../../renderer/src/model/timing-waterfall';
 import { hexDumpLines } from '../../renderer/src/model/hex-dump';
 import { buildListView, FilteredRows } from '../../renderer/src/model/traffic-view';
 import { manualFrames } from '../support/manual-frames';
+import { pendingSummary } from '../support/summary-rows';
 
-function x(seq: number, over: Partial<ExchangeSummary> = {}): ExchangeSummary {
-  return {
-    id: `e${seq}`,
-    seq,
-    source: 'proxy',
-    state: 'pending',
-    startedAt: 1000 + seq,
-    clientAddress: '127.0.0.1',
-    clientPort: 5000,
-    scheme: 'http',
-    httpVersion: '1.1',
-    method: 'GET',
-    host: 'app.test',
-    url: `/${seq}`,
-    requestSize: 0,
-    responseSize: 0,
-    websocket: false,
-    ...over,
-  };
+/** A snapshot's rows as an array. */
+function list(rows: RowList): ExchangeSummary[] {
+  return Array.from({ length: rows.length }, (_, i) => rows.at(i)!);
 }
+
+const x = pendingSummary;
 
 test('events are applied in one batch per frame, one notification per batch', () => {
   const frames = manualFrames();
@@ -41,7 +28,7 @@ test('events are applied in one batch per frame, one notification per batch', ()
   frames.run();
   assert.equal(notified, 1);
   assert.equal(store.getSnapshot().rows.length, 1000);
-  assert.deepEqual(store.getSnapshot().rows.slice(0, 3).map((r) => r.id), ['e1', 'e2', 'e3']);
+  assert.deepEqual(list(store.getSnapshot().rows).slice(0, 3).map((r) => r.id), ['e1', 'e2', 'e3']);
 });
 
 test('updates replace rows in place, never regress to pending, and keep seq order', () => {
@@ -56,7 +43,7 @@ test('updates replace rows in place, never regress to pending, and keep seq orde
   const after = store.getSnapshot();
   assert.notEqual(after, before);
   assert.equal(before.rows.length, 2, 'the old snapshot is untouched');
-  assert.deepEqual(after.rows.map((r) => [r.id, r.state]), [
+  assert.deepEqual(list(after.rows).map((r) => [r.id, r.state]), [
     ['e1', 'pending'],
     ['e2', 'pending'],
     ['e3', 'complete'],
@@ -71,13 +58,13 @@ test('remove and clear-all', () => {
   store.replaceAll([x(1), x(2), x(3)]);
   store.enqueue({ kind: 'remove', ids: ['e2'] });
   frames.run();
-  assert.deepEqual(store.getSnapshot().rows.map((r) => r.id), ['e1', 'e3']);
+  assert.deepEqual(list(store.getSnapshot().rows).map((r) => r.id), ['e1', 'e3']);
   assert.equal(store.get('e3')?.id, 'e3');
   assert.equal(store.get('e2'), undefined);
   store.enqueue({ kind: 'remove', ids: [], all: true });
   store.enqueue({ kind: 'upsert', items: [x(4)] });
   frames.run();
-  assert.deepEqual(store.getSnapshot().rows.map((r) => r.id), ['e4']);
+  assert.deepEqual(list(store.getSnapshot().rows).map((r) => r.id), ['e4']);
 });
 
 test('held while a reload is in flight; queued events apply after the loaded list', () => {
@@ -91,7 +78,7 @@ test('held while a reload is in flight; queued events apply after the loaded lis
   store.replaceAll([x(1), x(2)]);
   const s = store.getSnapshot();
   assert.equal(s.loading, false);
-  assert.deepEqual(s.rows.map((r) => [r.id, r.status]), [
+  assert.deepEqual(list(s.rows).map((r) => [r.id, r.status]), [
     ['e1', undefined],
     ['e2', 204],
   ]);
@@ -103,7 +90,7 @@ test('the row cap drops the oldest', () => {
   store.replaceAll([x(1), x(2)]);
   store.enqueue({ kind: 'upsert', items: [x(3), x(4), x(5)] });
   frames.run();
-  assert.deepEqual(store.getSnapshot().rows.map((r) => r.id), ['e3', 'e4', 'e5']);
+  assert.deepEqual(list(store.getSnapshot().rows).map((r) => r.id), ['e3', 'e4', 'e5']);
   assert.equal(store.get('e5')?.seq, 5);
 });
 
@@ -213,7 +200,7 @@ test('rows are found by seq: ids that do not end in their seq, updates after dro
   const before = store.getSnapshot();
   frames.run();
   const s = store.getSnapshot();
-  assert.deepEqual(s.rows.map((r) => [r.id, r.status]), [
+  assert.deepEqual(list(s.rows).map((r) => [r.id, r.status]), [
     ['e3', undefined],
     ['e4', 201],
     ['e5', undefined],
@@ -225,5 +212,5 @@ test('rows are found by seq: ids that do not end in their seq, updates after dro
   // A later update of a row that moved because of the drop lands on the right row.
   store.enqueue({ kind: 'upsert', items: [x(3, { state: 'complete', status: 500 })] });
   frames.run();
-  assert.deepEqual(store.getSnapshot().rows.map((r) => r.status), [500, 201, undefined]);
+  assert.deepEqual(list(store.getSnapshot().rows).map((r) => r.status), [500, 201, undefined]);
 });

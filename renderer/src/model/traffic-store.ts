@@ -26,10 +26,19 @@ export type RowsChange =
   /** Anything else (removals in the middle, out-of-order inserts, a reload): rescan. */
   | { kind: 'reset' };
 
+/**
+ * The rows of a snapshot: an array, or (just after a full load, until every row is
+ * decoded) a list that decodes rows as they are read (SnapshotRows).
+ */
+export interface RowList {
+  readonly length: number;
+  at(i: number): ExchangeSummary | undefined;
+}
+
 export interface TrafficSnapshot {
   /** Bumped on every applied batch. */
   version: number;
-  rows: readonly ExchangeSummary[];
+  rows: RowList;
   change: RowsChange;
   /** True until the first full load has been applied. */
   loading: boolean;
@@ -39,6 +48,8 @@ export const DEFAULT_ROW_CAP = 200_000;
 
 export class TrafficStore {
   private snapshot: TrafficSnapshot = { version: 0, rows: [], change: { kind: 'reset' }, loading: true };
+  /** The rows as an array: what events are applied to (the snapshot's rows, except while a loaded list is shown). */
+  private array: readonly ExchangeSummary[] = [];
   private queue: TrafficEvent[] = [];
   private held = false;
   private cancelFrame: (() => void) | null = null;
@@ -62,9 +73,9 @@ export class TrafficStore {
     const m = /(\d+)$/.exec(id);
     if (m) {
       const pos = positionOf(rows, Number(m[1]), id);
-      if (pos >= 0) return rows[pos];
+      if (pos >= 0) return rows.at(pos);
     }
-    for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.id === id) return rows[i];
+    for (let i = rows.length - 1; i >= 0; i--) if (rows.at(i)!.id === id) return rows.at(i);
     return undefined;
   }
 
@@ -79,13 +90,28 @@ export class TrafficStore {
     this.held = true;
   }
 
+  /**
+   * Shows a freshly loaded list (oldest first, sorted by seq, within the cap) while
+   * its rows are still being decoded; events stay queued until replaceAll().
+   */
+  showLoaded(rows: RowList): void {
+    this.held = true;
+    this.publish(rows, { kind: 'reset' }, false);
+  }
+
   /** Replaces everything with a freshly loaded list, then applies what queued meanwhile. */
   replaceAll(items: readonly ExchangeSummary[]): void {
     const rows = isSortedBySeq(items) ? items : [...items].sort((a, b) => a.seq - b.seq);
     const trimmed = rows.length > this.cap ? rows.slice(rows.length - this.cap) : rows;
     this.held = false;
+    this.array = trimmed;
     this.publish(trimmed, { kind: 'reset' }, false);
     this.flush();
+  }
+
+  /** A load failed: back to the rows held before it, with what queued meanwhile applied. */
+  cancelLoad(): void {
+    this.replaceAll(this.array);
   }
 
   /** Applies every queued event now (also called by the frame scheduler). */
@@ -95,7 +121,7 @@ export class TrafficStore {
     if (this.held || this.queue.length === 0) return;
     const events = this.queue;
     this.queue = [];
-    let rows = this.snapshot.rows.slice();
+    let rows = this.array.slice();
     let from = rows.length;
     let updated: number[] = [];
     let reset = false;
@@ -151,6 +177,7 @@ export class TrafficStore {
       reset || dropped > from
         ? { kind: 'reset' }
         : { kind: 'append', dropped, from: from - dropped, updated: updated.filter((p) => p >= dropped).map((p) => p - dropped) };
+    this.array = rows;
     this.publish(rows, change, this.snapshot.loading);
   }
 
@@ -168,7 +195,7 @@ export class TrafficStore {
     });
   }
 
-  private publish(rows: readonly ExchangeSummary[], change: RowsChange, loading: boolean): void {
+  private publish(rows: RowList, change: RowsChange, loading: boolean): void {
     this.snapshot = { version: this.snapshot.version + 1, rows, change, loading };
     for (const fn of [...this.subscribers]) fn();
   }
@@ -180,21 +207,22 @@ function isSortedBySeq(rows: readonly ExchangeSummary[]): boolean {
 }
 
 /** The first position whose seq is greater than `seq` (rows sorted by seq). */
-function insertionPoint(rows: readonly ExchangeSummary[], seq: number): number {
+function insertionPoint(rows: RowList, seq: number): number {
   let lo = 0;
   let hi = rows.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.seq <= seq) lo = mid + 1;
+    if (rows.at(mid)!.seq <= seq) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** The position of the row with this seq and id, or -1. */
-function positionOf(rows: readonly ExchangeSummary[], seq: number, id: string): number {
+function positionOf(rows: RowList, seq: number, id: string): number {
   const p = insertionPoint(rows, seq) - 1;
-  return p >= 0 && rows[p]!.seq === seq && rows[p]!.id === id ? p : -1;
+  const row = p >= 0 ? rows.at(p)! : undefined;
+  return row !== undefined && row.seq === seq && row.id === id ? p : -1;
 }
 
 /** A finished exchange never goes back to pending (an event may be older than a loaded page). */

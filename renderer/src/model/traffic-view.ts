@@ -1,7 +1,7 @@
 import type { ExchangeFilter, ExchangeSummary } from '../../../shared/exchange-types';
 import { matchesFilter, statusClassOf } from '../../../shared/exchange-filter';
 import { formatBytes, formatDuration, splitUrl } from './format';
-import type { TrafficSnapshot } from './traffic-store';
+import type { RowList, TrafficSnapshot } from './traffic-store';
 
 /**
  * What the traffic list shows, derived from the store's rows: filtered, in
@@ -30,7 +30,7 @@ export function isFilterActive(f: ExchangeFilter): boolean {
 }
 
 /** A one-off list view (tests, small lists): filters everything. */
-export function buildListView(rows: readonly ExchangeSummary[], filter: ExchangeFilter, mode: ListMode): ListView {
+export function buildListView(rows: RowList, filter: ExchangeFilter, mode: ListMode): ListView {
   return new FilteredRows().view({ version: 1, rows, change: { kind: 'reset' }, loading: false }, filter, mode);
 }
 
@@ -71,14 +71,14 @@ export class FilteredRows {
     return listView(snapshot.rows, this.positions, this.positions.length, mode);
   }
 
-  private rescan(rows: readonly ExchangeSummary[]): void {
+  private rescan(rows: RowList): void {
     const p = this.predicate!;
     const out: number[] = [];
-    for (let i = 0; i < rows.length; i++) if (p(rows[i]!)) out.push(i);
+    for (let i = 0; i < rows.length; i++) if (p(rows.at(i)!)) out.push(i);
     this.positions = out;
   }
 
-  private apply(rows: readonly ExchangeSummary[], change: Extract<TrafficSnapshot['change'], { kind: 'append' }>): void {
+  private apply(rows: RowList, change: Extract<TrafficSnapshot['change'], { kind: 'append' }>): void {
     const p = this.predicate!;
     let positions = this.positions;
     if (change.dropped > 0) {
@@ -89,7 +89,7 @@ export class FilteredRows {
       const set = new Set(positions);
       let changed = false;
       for (const pos of change.updated) {
-        const match = p(rows[pos]!);
+        const match = p(rows.at(pos)!);
         if (match !== set.has(pos)) {
           changed = true;
           if (match) set.add(pos);
@@ -100,13 +100,13 @@ export class FilteredRows {
     }
     // Appending to a fresh array keeps earlier views (which hold their own count) valid.
     if (positions === this.positions) positions = positions.slice();
-    for (let i = change.from; i < rows.length; i++) if (p(rows[i]!)) positions.push(i);
+    for (let i = change.from; i < rows.length; i++) if (p(rows.at(i)!)) positions.push(i);
     this.positions = positions;
   }
 }
 
-function listView(rows: readonly ExchangeSummary[], positions: readonly number[] | null, n: number, mode: ListMode): ListView {
-  const row = positions ? (i: number) => rows[positions[i]!]! : (i: number) => rows[i]!;
+function listView(rows: RowList, positions: readonly number[] | null, n: number, mode: ListMode): ListView {
+  const row = positions ? (i: number) => rows.at(positions[i]!)! : (i: number) => rows.at(i)!;
   const at = mode === 'newest-first' ? (i: number) => row(n - 1 - i) : row;
   return {
     count: n,

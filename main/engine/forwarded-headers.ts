@@ -77,11 +77,28 @@ export interface ForwardedRequest {
   loop: boolean;
 }
 
-/** Lower-cased tokens of every Connection header ("keep-alive, X-Foo" → keep-alive, x-foo). */
+/** Whether `s` is `lower` (all lower case, letters and "-") in any case, without building a lower-cased copy. */
+function equalsIgnoringCase(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== lower.charCodeAt(i) && (c | 0x20) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * Lower-cased tokens of every Connection header ("keep-alive, X-Foo" → keep-alive, x-foo).
+ * The usual value, a lone "keep-alive", names a header every caller drops anyway, so it
+ * yields nothing and costs no allocation.
+ */
 export function connectionTokens(headers: RawHeaders): Set<string> | undefined {
   let tokens: Set<string> | undefined;
-  for (const [name, value] of headers) {
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+  for (let i = 0; i < headers.length; i++) {
+    const pair = headers[i]!;
+    if (!equalsIgnoringCase(pair[0], 'connection')) continue;
+    const value = pair[1];
+    if (equalsIgnoringCase(value, 'keep-alive')) continue;
     for (const t of value.split(',')) {
       const token = t.trim().toLowerCase();
       if (token) (tokens ??= new Set()).add(token);
@@ -225,12 +242,21 @@ export function forwardRequestHeaders(input: RawHeaders, ctx: ForwardingContext)
   return { headers: out, loop: hops !== undefined && hasToken(hops, ctx.hopId.toLowerCase()) };
 }
 
+/** Name lengths of the hop-by-hop response headers: a name of any other length is kept without lower-casing it. */
+const HOP_BY_HOP_RESPONSE_LENGTHS = new Set([...HOP_BY_HOP_RESPONSE].map((name) => name.length));
+
 /** Response headers as sent to the client: hop-by-hop and Connection-named headers removed. */
 export function forwardResponseHeaders(input: RawHeaders): RawHeaders {
   const named = connectionTokens(input);
   const out: RawHeaders = [];
-  for (const pair of input) {
-    const lower = pair[0].toLowerCase();
+  for (let i = 0; i < input.length; i++) {
+    const pair = input[i]!;
+    const name = pair[0];
+    if (named === undefined && !HOP_BY_HOP_RESPONSE_LENGTHS.has(name.length)) {
+      out.push(pair);
+      continue;
+    }
+    const lower = name.toLowerCase();
     if (HOP_BY_HOP_RESPONSE.has(lower) || named?.has(lower)) continue;
     out.push(pair);
   }

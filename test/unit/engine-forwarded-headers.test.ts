@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
+  connectionTokens,
   forwardedNode,
   forwardedValue,
   forwardRequestHeaders,
@@ -192,5 +193,50 @@ test('response: hop-by-hop and Connection-named removed, Trailer and Set-Cookie 
     ['Upgrade', 'websocket'],
     ['Connection', 'Upgrade'],
     ['Sec-WebSocket-Accept', 'x'],
+  ]);
+});
+
+test('response: the usual "Connection: keep-alive" and header names in any case get the same policy', () => {
+  const out = forwardResponseHeaders([
+    ['Server', 'nginx'],
+    ['CONNECTION', 'Keep-Alive'],
+    ['KEEP-ALIVE', 'timeout=5'],
+    ['Content-Length', '25'], // as long as Http2-Settings: checked by name, kept
+    ['HTTP2-Settings', 'AAMAAABkAAQAoAAAAAIAAAAA'],
+    ['upgrade', 'h2c'],
+    ['TE', 'trailers'],
+    ['Proxy-Authenticate', 'Basic'],
+    ['X-Len-10-ab', 'kept'],
+  ]);
+  assert.deepEqual(out, [
+    ['Server', 'nginx'],
+    ['Content-Length', '25'],
+    ['X-Len-10-ab', 'kept'],
+  ]);
+  // A header a Connection value names is dropped whatever its length, "keep-alive" among other tokens too.
+  assert.deepEqual(
+    forwardResponseHeaders([
+      ['Connection', 'close, X-Debug-Token'],
+      ['Close', 'odd but named'],
+      ['x-debug-token', 'secret'],
+      ['Date', 'now'],
+    ]),
+    [['Date', 'now']],
+  );
+  assert.deepEqual(connectionTokens([['connection', 'keep-alive']]), undefined, 'nothing to add to the hop-by-hop set');
+  assert.deepEqual([...connectionTokens([['Connection', 'Keep-Alive, X-A'], ['Connection', ' x-b ']])!], ['keep-alive', 'x-a', 'x-b']);
+  // The request side drops a browser's "Connection: keep-alive" and whatever it names.
+  const req = forwardRequestHeaders(
+    [
+      ['Host', 'app.test'],
+      ['Connection', 'keep-alive'],
+      ['Keep-Alive', '300'],
+      ['Accept', '*/*'],
+    ],
+    ctx,
+  );
+  assert.deepEqual(req.headers.slice(0, 2), [
+    ['Host', 'app.test'],
+    ['Accept', '*/*'],
   ]);
 });

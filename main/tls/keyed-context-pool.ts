@@ -138,6 +138,6 @@ export class KeyedContextPool {
 }
 
 /** A server context the documented way. `ca: []`: a server needs no trust store, and loading the system roots costs ~1 ms. */
-export function buildContext(keyPem: string, certPem: string): tls.SecureContext {
+function buildContext(keyPem: string, certPem: string): tls.SecureContext {
   return tls.createSecureContext({ key: keyPem, cert: certPem, ca: [] });
 }

@@ -32,7 +32,7 @@ interface PostTaskScheduler {
  * snapshot). Without scheduler.postTask (Chromium has it; Node has not), a
  * MessageChannel task, which a nested setTimeout(0) would clamp to 4 ms.
  */
-export function nextTask(): Promise<void> {
+function nextTask(): Promise<void> {
   const scheduler = (globalThis as { scheduler?: Partial<PostTaskScheduler> }).scheduler;
   if (typeof scheduler?.postTask === 'function') return scheduler.postTask(() => undefined, { priority: 'background' });
   return new Promise((resolve) => {

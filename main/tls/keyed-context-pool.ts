@@ -83,7 +83,7 @@ export class KeyedContextPool {
       }
     }
     this._stats.built += 1;
-    return buildContext(keyPem, certPem);
+    return serverContext(keyPem, certPem);
   }
 
   /** Drops the ready contexts and stops filling. */
@@ -122,7 +122,7 @@ export class KeyedContextPool {
     if (keyPem === undefined || this.ready.length >= this.size) return;
     let context: tls.SecureContext;
     try {
-      context = tls.createSecureContext({ key: keyPem, ca: [] });
+      context = serverContext(keyPem);
     } catch {
       return; // a key OpenSSL cannot read: every take builds whole and reports it
     }
@@ -137,7 +137,11 @@ export class KeyedContextPool {
   }
 }
 
-/** A server context the documented way. `ca: []`: a server needs no trust store, and loading the system roots costs ~1 ms. */
-function buildContext(keyPem: string, certPem: string): tls.SecureContext {
-  return tls.createSecureContext({ key: keyPem, cert: certPem, ca: [] });
+/**
+ * A server context the documented way: the pool's contexts (no certificate yet) and
+ * whole ones are made with the same options. `ca: []`: a server needs no trust
+ * store, and loading the system roots costs ~1 ms.
+ */
+function serverContext(keyPem: string, certPem?: string): tls.SecureContext {
+  return tls.createSecureContext({ key: keyPem, ...(certPem !== undefined ? { cert: certPem } : {}), ca: [] });
 }

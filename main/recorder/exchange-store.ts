@@ -26,6 +26,8 @@ export class ExchangeStore {
   private bytes = 0;
   /** Exchanges dropped because a bound was reached. */
   dropped = 0;
+  /** Changes whenever the held items do (added, replaced, dropped, cleared): all() is unchanged while it is. */
+  private changes = 0;
 
   /** `onDrop` hears of every record dropped to make room (not of clear()). */
   constructor(
@@ -35,6 +37,11 @@ export class ExchangeStore {
 
   get count(): number {
     return this.items.length - this.head;
+  }
+
+  /** A number that changes whenever the held items do, so a caller can keep a copy from all() while it is the same. */
+  get version(): number {
+    return this.changes;
   }
 
   get totalBytes(): number {
@@ -59,6 +66,7 @@ export class ExchangeStore {
   add(r: HeldExchange): void {
     this.items.push(r);
     this.bytes += r.bytes;
+    this.changes++;
     this.enforce();
   }
 
@@ -68,6 +76,7 @@ export class ExchangeStore {
       this.items.push(r);
       this.bytes += r.bytes;
     }
+    this.changes++;
     this.enforce();
   }
 
@@ -80,6 +89,7 @@ export class ExchangeStore {
     const i = this.firstAfter(r.seq - 1);
     if (this.items[i] !== r) return false;
     this.items[i] = next;
+    this.changes++;
     return true;
   }
 
@@ -98,6 +108,7 @@ export class ExchangeStore {
     this.head = 0;
     this.bytes = 0;
     this.dropped = 0;
+    this.changes++;
     return all;
   }
 
@@ -109,6 +120,7 @@ export class ExchangeStore {
       this.bytes -= r.bytes;
       r.evicted = true;
       this.dropped++;
+      this.changes++;
       this.onDrop(r);
     }
     if (this.head > 1024 && this.head * 2 > this.items.length) {

@@ -86,6 +86,9 @@ export class Recorder implements ExchangeObserver {
   private cancelIdle: (() => void) | undefined;
   /** this.seq when the idle check was scheduled: unchanged when it fires means no traffic since. */
   private seqAtIdleCheck = 0;
+  /** The store's items while warming, copied once, and the store version they are a copy of. */
+  private warmItems: HeldExchange[] | undefined;
+  private warmVersion = -1;
 
   constructor(options: RecorderOptions = {}) {
     this.limits = { ...DEFAULT_RECORDING, ...options.recording };
@@ -173,6 +176,7 @@ export class Recorder implements ExchangeObserver {
   close(): void {
     this.cancelIdle?.();
     this.cancelIdle = undefined;
+    this.warmItems = undefined;
     this.batcher.close();
   }
 
@@ -257,8 +261,19 @@ export class Recorder implements ExchangeObserver {
 
   /** One slice of warming, then the next on a later turn of the loop, while no traffic comes. */
   private warmWhileIdle(): void {
-    if (this.seq !== this.seqAtIdleCheck) return this.scheduleIdleCheck();
-    if (this.blocks.warm(this.store.all(), this.seq, WARM_BLOCKS_PER_TURN)) return;
+    if (this.seq !== this.seqAtIdleCheck) {
+      this.warmItems = undefined;
+      return this.scheduleIdleCheck();
+    }
+    // One copy of the ring for the whole warming, not one per block (100k items copied ~100 times).
+    if (this.warmItems === undefined || this.warmVersion !== this.store.version) {
+      this.warmItems = this.store.all();
+      this.warmVersion = this.store.version;
+    }
+    if (this.blocks.warm(this.warmItems, this.seq, WARM_BLOCKS_PER_TURN)) {
+      this.warmItems = undefined;
+      return;
+    }
     // Not unref'd: an unref'd immediate does not stop the loop from blocking in its poll
     // phase, so each slice would wait for the next timer or I/O. Warming ends on its own.
     const i = setImmediate(() => {

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { Recorder } from '../../main/recorder/recorder';
 import { BLOCK_ROWS, SnapshotBlocks } from '../../main/recorder/snapshot-blocks';
 import type { HeldExchange } from '../../main/recorder/recorded-exchange';
+import { ExchangeStore } from '../../main/recorder/exchange-store';
 import { decodeSummarySnapshot, type SummarySnapshot } from '../../shared/exchange-columns';
 import type { ExchangeSummary } from '../../shared/exchange-types';
 import type { ExchangeTap } from '../../main/engine/exchange-observer';
@@ -118,6 +119,58 @@ test('while traffic is idle the recorder warms the cache, so the next snapshot e
   assert.deepEqual(rec.snapshotStats(), { blocksEncoded: 5, blocksCached: 5 }, 'the five closed blocks, warmed');
   assert.deepEqual(decodeSummarySnapshot(await snapshot(rec)), all(rec));
   assert.equal(rec.snapshotStats().blocksEncoded, 6, 'only the open block was encoded for the snapshot');
+  rec.close();
+});
+
+test('warming copies the ring once while it is unchanged, and again when it changes (not once per block)', async () => {
+  const rec = new Recorder({ snapshotIdleMs: 20 });
+  const store = (rec as unknown as { store: ExchangeStore }).store;
+  const all0 = store.all.bind(store);
+  let copies = 0;
+  store.all = () => {
+    copies++;
+    return all0();
+  };
+  const warmed = async (blocks: number): Promise<void> => {
+    const deadline = Date.now() + 5000;
+    while (rec.snapshotStats().blocksCached < blocks && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(rec.snapshotStats().blocksCached, blocks);
+  };
+  record(rec, 6 * BLOCK_ROWS + 10);
+  await warmed(6);
+  assert.equal(copies, 1, 'six blocks warmed from one copy');
+  // More traffic closes the open block: warming starts over from a fresh copy.
+  record(rec, BLOCK_ROWS);
+  await warmed(7);
+  assert.equal(copies, 2);
+  assert.deepEqual(decodeSummarySnapshot(await snapshot(rec)), all(rec));
+  rec.close();
+});
+
+test('the store version changes whenever the held items do, and only then', () => {
+  const store = new ExchangeStore({ maxExchanges: 2, maxTotalBytes: 1e9 });
+  const rec = new Recorder({ snapshotIdleMs: 60_000 });
+  record(rec, 4);
+  const [a, b, c, d] = rec.list({ limit: 10 }).items.map((x) => (rec as unknown as { store: ExchangeStore }).store.get(x.id)!);
+  const seen = [store.version];
+  const changed = (what: string): void => {
+    assert.notEqual(store.version, seen[seen.length - 1], what);
+    seen.push(store.version);
+  };
+  store.add(a!);
+  changed('add');
+  store.all();
+  store.get(a!.id);
+  store.list({});
+  assert.equal(store.version, seen[seen.length - 1], 'reads change nothing');
+  store.addAll([b!]);
+  changed('addAll');
+  store.add(c!);
+  changed('add, dropping the oldest');
+  assert.equal(store.replace(b!, d!), true);
+  changed('replace');
+  store.clear();
+  changed('clear');
   rec.close();
 });
 

@@ -47,7 +47,7 @@ export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraR
   }
   await attempt('memory', memoryTitle, () => measureEngineMemory({ dir: x.ws.sub('gh-memory'), backends: x.backends, exchanges: x.opts.recordedExchanges, log: x.log }));
   await attempt('startup', startupTitle, () => measureStartup({ dir: x.ws.sub('gh-startup'), backends: x.backends, runs: x.opts.startups, mayBuild: !x.opts.quick, log: x.log }));
-  if (x.opts.renderer) await attempt('renderer', RENDERER_TITLE, () => measureRenderer({ dir: x.ws.sub('gh-renderer'), backends: x.backends, frameSeconds: x.opts.quick ? 3 : 5, log: x.log }));
+  if (x.opts.renderer) await attempt('renderer', RENDERER_TITLE, () => measureRenderer({ dir: x.ws.sub('gh-renderer'), backends: x.backends, rounds: x.opts.quick ? 1 : x.opts.rounds, frameSeconds: x.opts.quick ? 3 : 5, log: x.log }));
   else out['renderer'] = { title: RENDERER_TITLE, skipped: x.opts.quick ? 'not in --quick runs (add --renderer)' : '--no-renderer', figures: {}, notes: [] };
   return out;
 }

@@ -54,17 +54,24 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
       return v;
     };
     if (a === '--quick') continue;
-    else if (a === '--rounds') o.rounds = Math.max(1, Number(next()));
+    else if (a === '--rounds') o.rounds = wholeNumber(a, next(), 1);
     else if (a === '--only') o.only = next().split(',');
     else if (a === '--subjects') o.subjects = next().split(',');
     else if (a === '--no-renderer') o.renderer = false;
     else if (a === '--renderer') o.renderer = true;
-    else if (a === '--exchanges') o.recordedExchanges = Math.max(1000, Number(next()));
+    else if (a === '--exchanges') o.recordedExchanges = wholeNumber(a, next(), 1000);
     else if (a === '--out') o.outDir = next();
     else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   return o;
+}
+
+/** A whole number of at least `min`, or an error naming the option. */
+function wholeNumber(option: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new Error(`${option} takes a whole number of at least ${min}, not "${value}"\n${USAGE}`);
+  return n;
 }
 
 export function wanted(o: BenchOptions, id: string): boolean {

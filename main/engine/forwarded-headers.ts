@@ -82,7 +82,8 @@ function equalsIgnoringCase(s: string, lower: string): boolean {
   if (s.length !== lower.length) return false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c !== lower.charCodeAt(i) && (c | 0x20) !== lower.charCodeAt(i)) return false;
+    // Only an upper-case letter folds (c | 0x20 alone would also take "\r" for "-").
+    if (c !== lower.charCodeAt(i) && !(c >= 0x41 && c <= 0x5a && (c | 0x20) === lower.charCodeAt(i))) return false;
   }
   return true;
 }

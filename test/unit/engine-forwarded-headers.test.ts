@@ -225,6 +225,9 @@ test('response: the usual "Connection: keep-alive" and header names in any case 
   );
   assert.deepEqual(connectionTokens([['connection', 'keep-alive']]), undefined, 'nothing to add to the hop-by-hop set');
   assert.deepEqual([...connectionTokens([['Connection', 'Keep-Alive, X-A'], ['Connection', ' x-b ']])!], ['keep-alive', 'x-a', 'x-b']);
+  // Case folding is for letters only: a control character is not the "-" of keep-alive, nor a header name "connection".
+  assert.deepEqual([...connectionTokens([['Connection', 'keep\ralive']])!], ['keep\ralive']);
+  assert.equal(connectionTokens([['\x03onnection', 'x-a']]), undefined);
   // The request side drops a browser's "Connection: keep-alive" and whatever it names.
   const req = forwardRequestHeaders(
     [

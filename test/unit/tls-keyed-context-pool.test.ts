@@ -21,6 +21,16 @@ async function until(what: string, check: () => boolean, ms = 5000): Promise<voi
   }
 }
 
+/** A pool of `size` contexts for `keyPem`, disposed after the test, once it has filled. */
+async function filledPool(t: { after(fn: () => void): void }, keyPem: string, size: number, idleMs: number): Promise<KeyedContextPool> {
+  const pool = new KeyedContextPool({ size, idleMs });
+  t.after(() => pool.dispose());
+  pool.prepare(keyPem);
+  assert.equal(pool.readyCount, 0, 'nothing is made synchronously');
+  await until('the pool to fill', () => pool.readyCount === size);
+  return pool;
+}
+
 /**
  * A TLS server whose SNI callback hands out the given contexts by name, and a
  * client that trusts only `rootPem`: what certificate a real handshake gets.
@@ -52,11 +62,7 @@ async function serveAndConnect(
 
 test('pooled contexts, made ahead with the key, serve each host its own certificate in a real handshake', async (t) => {
   const ca = await openCa(t);
-  const pool = new KeyedContextPool({ size: 3, idleMs: 1 });
-  t.after(() => pool.dispose());
-  pool.prepare(ca.leafKeyPem);
-  assert.equal(pool.readyCount, 0, 'nothing is made synchronously');
-  await until('the pool to fill', () => pool.readyCount === 3);
+  const pool = await filledPool(t, ca.leafKeyPem, 3, 1);
 
   const names = ['one.test', 'two.test', 'three.test'];
   const contexts = new Map(names.map((n) => [n, pool.contextFor(ca.leafKeyPem, ca.mintLeaf(n).pem)]));
@@ -73,10 +79,7 @@ test('pooled contexts, made ahead with the key, serve each host its own certific
 
 test('the pool refills only after it has been idle, one context per turn, and never above its size', async (t) => {
   const ca = await openCa(t);
-  const pool = new KeyedContextPool({ size: 2, idleMs: 60 });
-  t.after(() => pool.dispose());
-  pool.prepare(ca.leafKeyPem);
-  await until('the pool to fill', () => pool.readyCount === 2);
+  const pool = await filledPool(t, ca.leafKeyPem, 2, 60);
 
   pool.contextFor(ca.leafKeyPem, ca.mintLeaf('a.test').pem);
   pool.contextFor(ca.leafKeyPem, ca.mintLeaf('b.test').pem);
@@ -96,10 +99,7 @@ test('a new key empties the pool: no context made with the old key gets a certif
   const first = await openCa(t);
   const second = await openCa(t);
   assert.notEqual(first.leafKeyPem, second.leafKeyPem);
-  const pool = new KeyedContextPool({ size: 2, idleMs: 1 });
-  t.after(() => pool.dispose());
-  pool.prepare(first.leafKeyPem);
-  await until('the pool to fill', () => pool.readyCount === 2);
+  const pool = await filledPool(t, first.leafKeyPem, 2, 1);
 
   const ctx = pool.contextFor(second.leafKeyPem, second.mintLeaf('new.test').pem);
   assert.deepEqual(pool.stats, { fromPool: 0, built: 1, prepared: 2 });
@@ -114,10 +114,7 @@ test('a new key empties the pool: no context made with the old key gets a certif
 
 test('a certificate OpenSSL cannot read is reported as tls.createSecureContext reports it', async (t) => {
   const ca = await openCa(t);
-  const pool = new KeyedContextPool({ size: 1, idleMs: 1 });
-  t.after(() => pool.dispose());
-  pool.prepare(ca.leafKeyPem);
-  await until('the pool to fill', () => pool.readyCount === 1);
+  const pool = await filledPool(t, ca.leafKeyPem, 1, 1);
   const garbage = '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n';
   assert.throws(() => pool.contextFor(ca.leafKeyPem, garbage), /PEM|certificate|asn1|no start line/i);
   assert.throws(() => pool.contextFor(ca.leafKeyPem, garbage), /PEM|certificate|asn1|no start line/i);

@@ -45,9 +45,11 @@ export class EventBatcher {
     this.schedule();
   }
 
-  start(r: HeldExchange): void {
-    if (this.emit() === undefined) return;
+  /** Returns whether the start awaits a flush (false: nobody listens, nothing was queued). */
+  start(r: HeldExchange): boolean {
+    if (this.emit() === undefined) return false;
     this.mark(r, STARTED);
+    return true;
   }
 
   update(r: HeldExchange): void {

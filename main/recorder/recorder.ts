@@ -378,7 +378,9 @@ export class Recorder implements ExchangeObserver {
     }
     const records = list.map((x) => this.fromImported(x));
     this.store.addAll(records);
-    for (const r of records) if (!r.evicted) this.batcher.start(r);
+    // A finished import changes no more: frozen now while nobody listens, else at the flush
+    // that announces it (as a proxied exchange is when it finishes).
+    for (const r of records) if (!r.evicted && !this.batcher.start(r) && r.state !== 'pending') this.freeze(r);
     this.noteActivity();
     this.emitState();
     return records.filter((r) => !r.evicted).map((r) => r.id);

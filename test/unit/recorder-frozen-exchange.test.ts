@@ -9,6 +9,9 @@ import type { HttpVersion, RawHeaders } from '../../shared/http-types';
 import type { ExchangeSource } from '../../shared/exchange-types';
 import { exchangeStart } from '../support/exchange-start';
 import { decodeSummaryColumns, encodeSummaryColumns } from '../../shared/exchange-columns';
+import { toHar } from '../../shared/har';
+import { harToExchanges } from '../../shared/har-import';
+import { sampleRecorder } from '../support/sample-exchanges';
 
 interface Shape {
   seq: number;
@@ -180,6 +183,32 @@ test('the recorder freezes an exchange when it finishes, or after the flush that
     ],
   );
   loud.close();
+});
+
+test('imported exchanges are frozen at once while nobody listens, else after the flush that announced them', () => {
+  const { recorder: source, exchanges } = sampleRecorder();
+  const imported = harToExchanges(JSON.parse(JSON.stringify(toHar(exchanges.map((exchange) => ({ exchange })))))).exchanges;
+  // The sample's last exchange is a WebSocket one: a slab cannot carry its messages, so it stays live.
+  const expected = imported.map((x) => (x.websocket ? 'live' : 'frozen'));
+  assert.ok(expected.includes('frozen') && expected.includes('live'));
+
+  const loud = new Recorder({ batchMs: 60_000 });
+  loud.setEmitter(() => {}, () => true);
+  const loudIds = loud.importExchanges(imported);
+  assert.ok(heldKinds(loud).every((k) => k === 'live'), 'announced first: live until the flush');
+  const before = loudIds.map((id) => loud.get(id));
+  loud.flushEvents();
+  assert.deepEqual(heldKinds(loud), expected);
+  assert.deepEqual(loudIds.map((id) => loud.get(id)), before, 'freezing changes nothing a reader sees');
+
+  // Nobody listening (an import from the CLI with the dashboard closed): no flush will come.
+  const quiet = new Recorder();
+  const quietIds = quiet.importExchanges(imported);
+  assert.deepEqual(heldKinds(quiet), expected);
+  assert.deepEqual(quietIds.map((id) => quiet.get(id)), before);
+  source.close();
+  loud.close();
+  quiet.close();
 });
 
 test('a frozen exchange dropped from the ring is announced as removed', () => {

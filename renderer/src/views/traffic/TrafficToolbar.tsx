@@ -31,7 +31,8 @@ export function TrafficToolbar(props: {
         className="input grow"
         type="search"
         aria-label="Filter text"
-        placeholder="Filter: text in method, host, path, status, target"
+        placeholder="Filter: method, host/path, status…"
+        title="Shows the exchanges whose method, host and path (app.test/api), status, target or error code contain this text"
         value={f.text ?? ''}
         onChange={(e) => props.onFilter({ ...f, text: e.target.value })}
       />

@@ -10,10 +10,11 @@
  * instead: one small object pointing at its bytes. Reading decodes, and gives
  * exactly what the live record gave (summary() and toExchange() alike).
  *
- * Records a slab cannot carry exactly stay live (WebSocket exchanges with their
- * message lists, header sets kept as pair arrays): freezeExchange returns undefined.
+ * A WebSocket exchange is frozen with the messages it holds once its tunnel has closed.
+ * Records a slab cannot carry exactly stay live (header sets kept as pair arrays):
+ * freezeExchange returns undefined.
  */
-import type { Exchange, ExchangeSource, ExchangeState, ExchangeSummary, ExchangeTimings } from '../../shared/exchange-types';
+import type { Exchange, ExchangeSource, ExchangeState, ExchangeSummary, ExchangeTimings, WsDirection, WsMessage } from '../../shared/exchange-types';
 import type { HttpVersion, TlsInfo } from '../../shared/http-types';
 import { bytesToBase64 } from '../../shared/base64';
 import { parseHeadBlock } from '../../shared/raw-headers';
@@ -64,7 +65,8 @@ const S_TLS_CIPHER = 19;
 const S_NOTES = 20; // JSON array of strings
 const S_REQUEST_BODY = 21; // bytes
 const S_RESPONSE_BODY = 22; // bytes
-const SLOTS = 23;
+const S_WS_MESSAGES = 23; // a WebSocket exchange's messages (see writeWsMessages); empty otherwise
+const SLOTS = 24;
 /** Slots whose values repeat across exchanges: interned (see InternTable). */
 const INTERNABLE =
   (1 << S_METHOD) |
@@ -95,6 +97,14 @@ const FL_CONTENT_DECODED = 1 << 9;
 const FL_REQUEST_TRUNCATED = 1 << 10;
 const FL_RESPONSE_TRUNCATED = 1 << 11;
 const FL_TLS = 1 << 12;
+const FL_WEBSOCKET = 1 << 13;
+
+// The WebSocket slot, 8-aligned: three uint32s (messages seen in all, dropped, held), padding
+// to 8, then per held message 8-aligned: float64 time, float64 size, uint32 direction (bit 0)
+// and opcode (<< 1), uint32 captured length, then the captured bytes.
+const WS_HEAD_BYTES = 16;
+const WS_MESSAGE_BYTES = 24;
+const DIRECTIONS: readonly WsDirection[] = ['client-to-upstream', 'upstream-to-client'];
 
 /** A stored header set the slab can carry: absent, or one head string (not a pair array). */
 function isHead(h: StoredHeaders | undefined): boolean {
@@ -147,12 +157,41 @@ function nanToUndefined(t: number): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+/** Room the WebSocket slot may take, padding included. */
+function wsMaxBytes(r: RecordedExchange): number {
+  const list = r.wsMessages;
+  if (!r.websocket || list === undefined) return 0;
+  let n = 8 + WS_HEAD_BYTES;
+  for (let i = 0; i < list.length; i++) n += 8 + WS_MESSAGE_BYTES + list[i]!.data.length;
+  return n;
+}
+
+/** Writes the WebSocket slot at record offset `o` (8-aligned) of the record at `at`; returns the end. */
+function writeWsMessages(r: RecordedExchange, bytes: Buffer, f64: Float64Array, u32: Uint32Array, at: number, o: number): number {
+  const list = r.wsMessages ?? [];
+  u32[(at + o) >> 2] = r.wsMessageTotal;
+  u32[(at + o + 4) >> 2] = r.wsMessagesDropped;
+  u32[(at + o + 8) >> 2] = list.length;
+  o += WS_HEAD_BYTES;
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i]!;
+    o = (o + 7) & ~7;
+    f64[(at + o) >> 3] = m.time;
+    f64[(at + o + 8) >> 3] = m.size;
+    u32[(at + o + 16) >> 2] = (m.direction === 'upstream-to-client' ? 1 : 0) | (m.opcode << 1);
+    u32[(at + o + 20) >> 2] = m.data.length;
+    o += WS_MESSAGE_BYTES;
+    bytes.set(m.data, at + o);
+    o += m.data.length;
+  }
+  return o;
+}
+
 /**
- * Encodes a finished record into `arena`; undefined when it must stay live
- * (WebSocket messages, a header set held as pairs).
+ * Encodes a finished record into `arena`; undefined when it must stay live (a header
+ * set held as pairs).
  */
 export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenExchange | undefined {
-  if (r.websocket) return undefined;
   if (!isHead(r.clientRequest) || !isHead(r.forwardedRequest) || !isHead(r.upstreamResponse) || !isHead(r.clientResponse)) return undefined;
   const strings = scratch;
   strings[S_METHOD] = r.method;
@@ -177,7 +216,7 @@ export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenE
   strings[S_TLS_VERSION] = tls?.version;
   strings[S_TLS_CIPHER] = tls?.cipher;
   strings[S_NOTES] = r.notes !== undefined ? JSON.stringify(r.notes) : undefined;
-  let max = HEADER_BYTES + r.requestBody.captured + r.responseBody.captured;
+  let max = HEADER_BYTES + r.requestBody.captured + r.responseBody.captured + wsMaxBytes(r);
   for (let i = 0; i < S_REQUEST_BODY; i++) max += maxUtf8(strings[i]) + 8;
   const at = arena.reserve(max);
   const slab = arena.slab;
@@ -205,7 +244,8 @@ export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenE
     (r.responseContentDecoded ? FL_CONTENT_DECODED : 0) |
     (r.requestBody.truncated ? FL_REQUEST_TRUNCATED : 0) |
     (r.responseBody.truncated ? FL_RESPONSE_TRUNCATED : 0) |
-    (tls !== undefined ? FL_TLS : 0);
+    (tls !== undefined ? FL_TLS : 0) |
+    (r.websocket ? FL_WEBSOCKET : 0);
 
   let present = 0;
   let interned = 0;
@@ -231,7 +271,9 @@ export function freezeExchange(r: RecordedExchange, arena: RecordArena): FrozenE
   u32[u + U_SLOT_ENDS + S_REQUEST_BODY] = o;
   o += r.responseBody.copyTo(bytes, at + o);
   u32[u + U_SLOT_ENDS + S_RESPONSE_BODY] = o;
-  u32[u + U_PRESENT] = present | (1 << S_REQUEST_BODY) | (1 << S_RESPONSE_BODY);
+  if (r.websocket) o = writeWsMessages(r, bytes, f64, u32, at, (o + 7) & ~7);
+  u32[u + U_SLOT_ENDS + S_WS_MESSAGES] = o;
+  u32[u + U_PRESENT] = present | (1 << S_REQUEST_BODY) | (1 << S_RESPONSE_BODY) | (1 << S_WS_MESSAGES);
   arena.commit(o);
   return new FrozenExchange(r.seq, slab, at, r.bytes);
 }
@@ -322,7 +364,7 @@ export class FrozenExchange {
     s.url = slotString(slab, base, present, interned, S_URL)!;
     s.requestSize = slab.f64[f + F_REQUEST_SIZE]!;
     s.responseSize = slab.f64[f + F_RESPONSE_SIZE]!;
-    s.websocket = false;
+    s.websocket = (flags & FL_WEBSOCKET) !== 0;
     const ended = slab.f64[f + F_ENDED]!;
     if (!Number.isNaN(ended)) s.endedAt = ended;
     else if (refill) s.endedAt = undefined;
@@ -334,8 +376,42 @@ export class FrozenExchange {
     if (refill || (present & (1 << S_CONTENT_TYPE)) !== 0) s.contentType = slotString(slab, base, present, interned, S_CONTENT_TYPE);
     if (refill || (present & (1 << S_ERROR_CODE)) !== 0) s.errorCode = slotString(slab, base, present, interned, S_ERROR_CODE);
     if (refill || (present & (1 << S_REPLAY_OF)) !== 0) s.replayOf = slotString(slab, base, present, interned, S_REPLAY_OF);
-    if (refill) s.wsMessageCount = undefined;
+    if (s.websocket) s.wsMessageCount = u[(this.wsStart() >> 2)]!;
+    else if (refill) s.wsMessageCount = undefined;
     return s;
+  }
+
+  /** Where the WebSocket slot's head starts in the slab (8-aligned; a WebSocket record only). */
+  private wsStart(): number {
+    return (this.end(S_RESPONSE_BODY) + 7) & ~7;
+  }
+
+  /** The WebSocket messages held, as Exchange.wsMessages has them, and how many were dropped. */
+  private wsMessages(): { messages: WsMessage[]; dropped: number } {
+    const slab = this.slab;
+    const u = slab.u32;
+    let o = this.wsStart();
+    const dropped = u[(o + 4) >> 2]!;
+    const count = u[(o + 8) >> 2]!;
+    o += WS_HEAD_BYTES;
+    const messages: WsMessage[] = new Array<WsMessage>(count);
+    for (let i = 0; i < count; i++) {
+      o = (o + 7) & ~7;
+      const kind = u[(o + 16) >> 2]!;
+      const captured = u[(o + 20) >> 2]!;
+      const size = slab.f64[(o + 8) >> 3]!;
+      const data = slab.bytes.subarray(o + WS_MESSAGE_BYTES, o + WS_MESSAGE_BYTES + captured);
+      messages[i] = {
+        direction: DIRECTIONS[kind & 1]!,
+        opcode: kind >>> 1,
+        size,
+        time: slab.f64[o >> 3]!,
+        data: bytesToBase64(data),
+        truncated: captured < size,
+      };
+      o += WS_MESSAGE_BYTES + captured;
+    }
+    return { messages, dropped };
   }
 
   private timings(flags: number): ExchangeTimings {
@@ -398,6 +474,11 @@ export class FrozenExchange {
     if (upstreamStatus !== 0) x.upstreamStatus = upstreamStatus;
     const errorCode = this.str(S_ERROR_CODE);
     if (errorCode !== undefined) x.error = { code: errorCode, message: this.str(S_ERROR_MESSAGE) ?? '' };
+    if ((flags & FL_WEBSOCKET) !== 0) {
+      const { messages, dropped } = this.wsMessages();
+      x.wsMessages = messages;
+      if (dropped > 0) x.wsMessagesDropped = dropped;
+    }
     return x;
   }
 }

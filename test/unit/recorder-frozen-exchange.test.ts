@@ -6,7 +6,7 @@ import { BodyTap } from '../../main/recorder/body-tap';
 import { FrozenExchange, freezeExchange } from '../../main/recorder/frozen-exchange';
 import { RecordArena } from '../../main/recorder/record-arena';
 import type { HttpVersion, RawHeaders } from '../../shared/http-types';
-import type { ExchangeSource } from '../../shared/exchange-types';
+import type { ExchangeSource, WsDirection } from '../../shared/exchange-types';
 import { exchangeStart } from '../support/exchange-start';
 import { decodeSummaryColumns, encodeSummaryColumns } from '../../shared/exchange-columns';
 import { toHar } from '../../shared/har';
@@ -133,10 +133,62 @@ test('records fill slabs in turn, large ones get their own, and every one still 
   for (const [r, f] of pairs) assertSame(r, f);
 });
 
-test('what a slab cannot carry exactly stays live: WebSocket exchanges, header sets kept as pairs', () => {
+test('a closed WebSocket exchange freezes with its messages: directions, opcodes, sizes, truncation, drops', () => {
+  const arena = new RecordArena(4096);
+  const wsRecord = (seq: number) =>
+    new RecordedExchange(seq, 'proxy', 1_700_000_000_000 + seq, '::1', 40000 + seq, 'https', '1.1', 'GET', 'app.test', '/hmr', storeHeaders([['Upgrade', 'websocket']]), true, new BodyTap(16), new BodyTap(16));
+
+  // No message at all, closed by the client.
+  const quiet = wsRecord(1);
+  quiet.status = 101;
+  quiet.state = 'complete';
+  quiet.endedAtTime(1_700_000_000_050);
+  assertSame(quiet, freezeExchange(quiet, arena));
+
+  // Text and binary both ways, an empty frame, a capped (truncated) message and odd lengths
+  // that leave the next message unaligned; a limit of 3 held drops the oldest two.
+  const busy = wsRecord(2);
+  busy.status = 101;
+  busy.clientResponse = storeHeaders('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade');
+  const sent: Array<[WsDirection, number, Uint8Array, number]> = [
+    ['client-to-upstream', 1, Buffer.from('{"type":"connected"}'), 20],
+    ['upstream-to-client', 1, Buffer.from('{"type":"update","path":"/src/App.tsx"}'), 41],
+    ['upstream-to-client', 2, Buffer.from([0, 255, 7]), 3],
+    ['client-to-upstream', 9, new Uint8Array(0), 0],
+    ['upstream-to-client', 1, Buffer.from('caf\u00e9 \u2713 0123456789'.slice(0, 11)), 5000],
+  ];
+  let t = 1_700_000_000_010.125;
+  for (const [direction, opcode, data, size] of sent) busy.addWsMessage({ direction, opcode, size, time: (t += 1.5), data }, 3);
+  busy.state = 'error';
+  busy.error = { code: 'upstream-reset', message: 'the upstream closed the tunnel' };
+  busy.endedAtTime(1_700_000_000_099);
+  const frozen = freezeExchange(busy, arena);
+  assertSame(busy, frozen);
+  const x = frozen!.toExchange();
+  assert.equal(x.wsMessages!.length, 3);
+  assert.equal(x.wsMessagesDropped, 2);
+  assert.equal(x.wsMessageCount, 5);
+  assert.deepEqual(x.wsMessages!.map((m) => [m.direction, m.opcode, m.size, m.truncated]), [
+    ['upstream-to-client', 2, 3, false],
+    ['client-to-upstream', 9, 0, false],
+    ['upstream-to-client', 1, 5000, true],
+  ]);
+  assert.deepEqual(Buffer.from(x.wsMessages![0]!.data, 'base64'), Buffer.from([0, 255, 7]));
+
+  // Many messages spill over a small slab into a record of its own, and still read right.
+  const long = wsRecord(3);
+  for (let i = 0; i < 300; i++) long.addWsMessage({ direction: i % 2 ? 'upstream-to-client' : 'client-to-upstream', opcode: 1, size: i % 13, time: i, data: Buffer.alloc(i % 13, i) }, 1000);
+  long.state = 'complete';
+  long.endedAtTime(1_700_000_001_000);
+  assertSame(long, freezeExchange(long, arena));
+  // And a plain exchange after them in the same arena is unaffected.
+  const after = live({ seq: 4, responseBody: [Buffer.from('ok')] });
+  after.state = 'complete';
+  assertSame(after, freezeExchange(after, arena));
+});
+
+test('what a slab cannot carry exactly stays live: header sets kept as pairs', () => {
   const arena = new RecordArena();
-  const ws = new RecordedExchange(1, 'proxy', 1, '::1', 1, 'http', '1.1', 'GET', 'h', '/ws', storeHeaders([]), true, new BodyTap(1), new BodyTap(1));
-  assert.equal(freezeExchange(ws, arena), undefined);
   const odd = live({ seq: 2, requestHeaders: [['x-folded', 'a\r\n b']] });
   assert.equal(typeof odd.clientRequest, 'object', 'the odd header set is held as pairs');
   assert.equal(freezeExchange(odd, arena), undefined);
@@ -188,9 +240,9 @@ test('the recorder freezes an exchange when it finishes, or after the flush that
 test('imported exchanges are frozen at once while nobody listens, else after the flush that announced them', () => {
   const { recorder: source, exchanges } = sampleRecorder();
   const imported = harToExchanges(JSON.parse(JSON.stringify(toHar(exchanges.map((exchange) => ({ exchange })))))).exchanges;
-  // The sample's last exchange is a WebSocket one: a slab cannot carry its messages, so it stays live.
-  const expected = imported.map((x) => (x.websocket ? 'live' : 'frozen'));
-  assert.ok(expected.includes('frozen') && expected.includes('live'));
+  // The sample's last exchange is a WebSocket one with its messages: frozen like the rest.
+  assert.ok(imported.some((x) => x.websocket && (x.wsMessages ?? []).length > 0));
+  const expected = imported.map(() => 'frozen');
 
   const loud = new Recorder({ batchMs: 60_000 });
   loud.setEmitter(() => {}, () => true);

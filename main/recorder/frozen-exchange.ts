@@ -159,8 +159,9 @@ function nanToUndefined(t: number): number | undefined {
 
 /** Room the WebSocket slot may take, padding included. */
 function wsMaxBytes(r: RecordedExchange): number {
-  const list = r.wsMessages;
-  if (!r.websocket || list === undefined) return 0;
+  if (!r.websocket) return 0;
+  // The slot's head is written for every WebSocket record (writeWsMessages), messages or not.
+  const list = r.wsMessages ?? [];
   let n = 8 + WS_HEAD_BYTES;
   for (let i = 0; i < list.length; i++) n += 8 + WS_MESSAGE_BYTES + list[i]!.data.length;
   return n;

@@ -181,6 +181,14 @@ test('a closed WebSocket exchange freezes with its messages: directions, opcodes
   long.state = 'complete';
   long.endedAtTime(1_700_000_001_000);
   assertSame(long, freezeExchange(long, arena));
+  // A WebSocket record without a message list (none was ever made) still gets room for the slot's head.
+  const listless = wsRecord(5);
+  listless.wsMessages = undefined;
+  listless.state = 'complete';
+  const listlessFrozen = freezeExchange(listless, new RecordArena(64 * 1024));
+  assert.ok(listlessFrozen);
+  assert.deepEqual(listlessFrozen.toExchange().wsMessages, []);
+  assert.equal(listlessFrozen.summary().wsMessageCount, 0);
   // And a plain exchange after them in the same arena is unaffected.
   const after = live({ seq: 4, responseBody: [Buffer.from('ok')] });
   after.state = 'complete';

@@ -26,7 +26,10 @@ import { parseTarget, type Target } from './target';
  * - When the most specific host has no route for the path, the next less specific
  *   host (a wildcard) is tried, so `x.app.test` (only `/admin`) + `*.app.test` (`/`)
  *   sends `x.app.test/` to the wildcard.
- * - Disabled routes never match. When two routes have the same host and path, the first wins.
+ * - A disabled route never serves, but it still claims its host and path: a request it
+ *   would have served is answered 404 "route … is disabled" rather than handed on to a
+ *   less specific route (`app.test/api` switched off does not send /api to `app.test`'s
+ *   dev server). When two routes have the same host and path, the first wins.
  */
 export interface CompiledRoute {
   /** routeId(): lower-cased host plus normalised path, e.g. "app.test/api". */
@@ -180,13 +183,11 @@ function matchIn(index: { exact: HostIndex; wildcard: HostIndex }, host: string,
 export class RouteTable {
   /** Every configured route (disabled ones included), in config order. */
   readonly routes: readonly CompiledRoute[];
-  private readonly enabledIndex: { exact: HostIndex; wildcard: HostIndex };
   private readonly allIndex: { exact: HostIndex; wildcard: HostIndex };
   private readonly byId: ReadonlyMap<string, CompiledRoute>;
 
   private constructor(routes: readonly CompiledRoute[]) {
     this.routes = Object.freeze([...routes]);
-    this.enabledIndex = buildIndex(routes.filter((r) => r.enabled));
     this.allIndex = buildIndex(routes);
     const byId = new Map<string, CompiledRoute>();
     for (const r of routes) if (!byId.has(r.id)) byId.set(r.id, r);
@@ -200,12 +201,16 @@ export class RouteTable {
 
   static readonly empty = new RouteTable([]);
 
-  /** The enabled route serving `host` (a Host header, port allowed) and `url` (path, query allowed). */
+  /**
+   * The route serving `host` (a Host header, port allowed) and `url` (path, query allowed);
+   * undefined when none matches or the one that matches is disabled.
+   */
   match(host: string, url: string): CompiledRoute | undefined {
-    return matchIn(this.enabledIndex, normalizeHost(host), url);
+    const r = matchIn(this.allIndex, normalizeHost(host), url);
+    return r !== undefined && r.enabled ? r : undefined;
   }
 
-  /** Like match() but disabled routes count too: explains a 404 ("route is disabled"). */
+  /** The route that claims `host` and `url`, disabled or not: explains a 404 ("route is disabled"). */
   matchIncludingDisabled(host: string, url: string): CompiledRoute | undefined {
     return matchIn(this.allIndex, normalizeHost(host), url);
   }

@@ -43,6 +43,7 @@ describe('routing', () => {
         { host: 'hostless.test', target: app.url, preserveHost: false },
         { host: 'sock.test', target: unixBackend.url },
         { host: 'off.test', target: app.url, enabled: false },
+        { host: 'app.test', path: '/paused', target: api.url, enabled: false },
       ],
     });
   });
@@ -107,6 +108,18 @@ describe('routing', () => {
     const r = await proxy.text('off.test', '/', { accept: 'application/json' });
     assert.equal(r.status, 404);
     assert.equal(JSON.parse(r.body).error.code, 'ROUTE_DISABLED');
+  });
+
+  test('a disabled path route answers 404 too, and its requests never reach the host route', async () => {
+    const before = app.seen.length + api.seen.length;
+    const r = await proxy.text('app.test', '/paused/x?q=1', { accept: 'application/json' });
+    assert.equal(r.status, 404);
+    const error = JSON.parse(r.body).error;
+    assert.equal(error.code, 'ROUTE_DISABLED');
+    assert.match(error.message, /route app\.test\/paused is disabled/);
+    assert.equal(app.seen.length + api.seen.length, before);
+    // A neighbouring path that only shares the prefix text is still app.test's.
+    assert.equal((await who('app.test', '/pausedx')).name, 'app');
   });
 
   test('every forwarded header as the backend saw it; a spoofed X-Forwarded-For is replaced', async () => {

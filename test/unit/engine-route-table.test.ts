@@ -58,16 +58,26 @@ test('a more specific host without a matching path falls back to a wildcard', ()
   assert.equal(id(t, 'x.app.test', '/'), '*.app.test');
 });
 
-test('disabled routes never match, but explain a 404', () => {
+test('a disabled route never serves, and its requests are not handed to a less specific route', () => {
   const t = RouteTable.compile([
     { host: 'app.test', target: T },
     { host: 'app.test', path: '/api', target: T, enabled: false },
     { host: 'shop.test', targets: [T], enabled: false },
+    { host: 'x.site.test', target: T, enabled: false },
+    { host: '*.site.test', target: T },
   ]);
-  assert.equal(id(t, 'app.test', '/api/x'), 'app.test');
+  // The switched-off /api route still claims /api: a 404 that names it, not app.test's server.
+  assert.equal(id(t, 'app.test', '/api/x'), undefined);
+  assert.equal(t.matchIncludingDisabled('app.test', '/api/x')?.id, 'app.test/api');
+  assert.equal(id(t, 'app.test', '/apix'), 'app.test');
+  assert.equal(id(t, 'app.test', '/'), 'app.test');
   assert.equal(id(t, 'shop.test', '/'), undefined);
   assert.equal(t.matchIncludingDisabled('shop.test', '/')?.id, 'shop.test');
-  assert.equal(t.routes.length, 3);
+  // Nor is a switched-off exact host handed to the wildcard.
+  assert.equal(id(t, 'x.site.test', '/'), undefined);
+  assert.equal(t.matchIncludingDisabled('x.site.test', '/')?.id, 'x.site.test');
+  assert.equal(id(t, 'y.site.test', '/'), '*.site.test');
+  assert.equal(t.routes.length, 5);
 });
 
 test('first of two identical routes wins', () => {

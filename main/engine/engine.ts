@@ -34,6 +34,9 @@ import { UpgradeTracker } from './upgrade-tracker';
 import { UpstreamRegistry } from './upstream-pools';
 import { isWebSocketUpgrade, upgradeProtocol, UpgradeExchange } from './websocket-proxy';
 
+/** A Host the 404 page may suggest `gatehouse route add` for: letters, digits and "-" in dot-separated labels. */
+const SUGGESTABLE_HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
 export interface ConnectionContext {
   scheme: 'http' | 'https';
   tls?: TlsInfo;
@@ -351,8 +354,15 @@ export class Engine {
         message: `route ${disabled.id} is disabled — enable it in the Gatehouse window or with \`gatehouse route enable ${disabled.id}\``,
       };
     }
-    const host = normalizeHost(head.host) || '(no Host header)';
-    return { status: 404, code: 'NO_ROUTE', message: `no route for ${host}${head.url === '/' ? '' : head.url.split('?')[0]} — add one with \`gatehouse route add ${host} http://127.0.0.1:3000\`` };
+    const host = normalizeHost(head.host);
+    if (host === '') {
+      return { status: 404, code: 'NO_ROUTE', message: 'the request has no Host header, so no route can match it — send one naming a configured host (e.g. `Host: app.test`)' };
+    }
+    const where = `${host}${head.url === '/' ? '' : head.url.split('?')[0]}`;
+    if (!SUGGESTABLE_HOST.test(host)) {
+      return { status: 404, code: 'NO_ROUTE', message: `no route for ${where} — "${host}" is not a host name a route can have` };
+    }
+    return { status: 404, code: 'NO_ROUTE', message: `no route for ${where} — add one with \`gatehouse route add ${host} http://127.0.0.1:3000\`` };
   }
 
   private redirectLocation(head: IncomingHead): string {
@@ -386,7 +396,8 @@ export class Engine {
       const local = (error: ErrorInfo, routes?: readonly RouteSummary[]) => {
         const close = !incoming.ok && head.httpVersion !== '2';
         if (close) this.closing.add(req.socket);
-        sendPage(res, renderErrorPage(error, { json: wantsJson(head), routes, close }), tap);
+        const linkOrigin = { scheme: ctx.scheme, host: head.host };
+        sendPage(res, renderErrorPage(error, { json: wantsJson(head), routes, close, linkOrigin }), tap);
         tap.finish(error);
         done();
       };

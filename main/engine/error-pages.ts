@@ -20,6 +20,11 @@ export interface ErrorPageOptions {
   json: boolean;
   /** Listed on the 404 page. */
   routes?: readonly RouteSummary[];
+  /**
+   * How the client reached the proxy (its scheme and Host header): the 404 page's route
+   * links use the same scheme and port, so they work on non-default ports (8080/8443).
+   */
+  linkOrigin?: { scheme: 'http' | 'https'; host: string };
   /** Close the connection after this response (malformed requests). */
   close?: boolean;
 }
@@ -107,7 +112,24 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function html(err: ErrorInfo, statusText: string, routes: readonly RouteSummary[] | undefined): string {
+/** The port a Host header names ("app.test:8443" → ":8443", "[::1]:80" → ":80"), or "" when it names none. */
+function hostHeaderPort(host: string): string {
+  const bracket = host.lastIndexOf(']');
+  const colon = host.lastIndexOf(':');
+  if (colon <= bracket || colon === host.length - 1) return '';
+  const port = host.slice(colon + 1);
+  return /^[0-9]{1,5}$/.test(port) ? `:${port}` : '';
+}
+
+/** Where a configured route is reached: "*.app.test/api" → "http://www.app.test:8080/api". */
+export function routeLink(id: string, origin: ErrorPageOptions['linkOrigin']): string {
+  const slash = id.indexOf('/');
+  const host = (slash < 0 ? id : id.slice(0, slash)).replace(/^\*\./, 'www.');
+  const path = slash < 0 ? '' : id.slice(slash);
+  return `${origin?.scheme ?? 'http'}://${host}${origin ? hostHeaderPort(origin.host) : ''}${path}`;
+}
+
+function html(err: ErrorInfo, statusText: string, routes: readonly RouteSummary[] | undefined, origin: ErrorPageOptions['linkOrigin']): string {
   const title = TITLES[err.code] ?? statusText;
   const list =
     routes === undefined
@@ -117,7 +139,7 @@ function html(err: ErrorInfo, statusText: string, routes: readonly RouteSummary[
         : `<h2>Configured routes</h2><ul>${routes
             .map(
               (r) =>
-                `<li><a href="http://${escapeHtml(r.id.replace(/^\*\./, 'www.'))}"><code>${escapeHtml(r.id)}</code></a> → ${r.targets
+                `<li><a href="${escapeHtml(routeLink(r.id, origin))}"><code>${escapeHtml(r.id)}</code></a> → ${r.targets
                   .map((t) => `<code>${escapeHtml(t)}</code>`)
                   .join(', ')}${r.enabled ? '' : ' <em>(disabled)</em>'}</li>`,
             )
@@ -143,7 +165,7 @@ export function renderErrorPage(err: ErrorInfo, opts: ErrorPageOptions): Rendere
     text = `${JSON.stringify({ error: payload })}\n`;
     type = 'application/json; charset=utf-8';
   } else {
-    text = html(err, statusText, opts.routes);
+    text = html(err, statusText, opts.routes, opts.linkOrigin);
     type = 'text/html; charset=utf-8';
   }
   const body = Buffer.from(text, 'utf8');

@@ -104,6 +104,24 @@ describe('routing', () => {
     assert.equal(app.seen.filter((s) => header(s.headers, 'host') === 'nowhere.test').length, 0);
   });
 
+  test("the 404 page links the routes on the port the client used, and only suggests hosts a route can have", async () => {
+    const onPort = await proxy.text(`nowhere.test:${proxy.port}`, '/');
+    assert.ok(onPort.body.includes(`href="http://app.test:${proxy.port}/api"`), onPort.body);
+    assert.ok(onPort.body.includes(`href="http://www.deep.app.test:${proxy.port}"`));
+    assert.match(onPort.body, /gatehouse route add nowhere\.test /);
+    const defaultPort = await proxy.text('nowhere.test', '/');
+    assert.ok(defaultPort.body.includes('href="http://app.test/api"'));
+    const odd = await proxy.text('plain.test@evil', '/', { accept: 'application/json' });
+    assert.equal(odd.status, 404);
+    const oddMessage: string = JSON.parse(odd.body).error.message;
+    assert.match(oddMessage, /not a host name a route can have/);
+    assert.doesNotMatch(oddMessage, /route add/);
+    const hostless = await rawExchange(proxy.port, 'GET / HTTP/1.0\r\nAccept: application/json\r\n\r\n');
+    assert.equal(hostless.status, 404);
+    assert.match(hostless.text, /no Host header, so no route can match it/);
+    assert.doesNotMatch(hostless.text, /route add/);
+  });
+
   test('a disabled route answers 404 saying so', async () => {
     const r = await proxy.text('off.test', '/', { accept: 'application/json' });
     assert.equal(r.status, 404);

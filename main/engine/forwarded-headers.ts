@@ -153,6 +153,13 @@ export function hostPort(host: string, scheme: 'http' | 'https'): string {
   return scheme === 'https' ? '443' : '80';
 }
 
+/** The scheme an X-Forwarded-Proto value names, for its default port: the first element of a list, "https"/"wss" → https. */
+function protoScheme(proto: string): 'http' | 'https' {
+  const comma = proto.indexOf(',');
+  const first = (comma < 0 ? proto : proto.slice(0, comma)).trim().toLowerCase();
+  return first === 'https' || first === 'wss' ? 'https' : 'http';
+}
+
 export function viaProtocol(version: HttpVersion): string {
   return version === '2' ? '2' : version;
 }
@@ -234,7 +241,8 @@ export function forwardRequestHeaders(input: RawHeaders, ctx: ForwardingContext)
   out.push(['X-Forwarded-For', join(xff, client || 'unknown')]);
   out.push(['X-Forwarded-Proto', xfProto ?? ctx.scheme]);
   out.push(['X-Forwarded-Host', xfHost ?? host]);
-  out.push(['X-Forwarded-Port', xfPort ?? hostPort(host, ctx.scheme)]);
+  // A port the trusted proxy did not send follows the host and scheme it did send, so the three agree.
+  out.push(['X-Forwarded-Port', xfPort ?? hostPort(xfHost ?? host, xfProto === undefined ? ctx.scheme : protoScheme(xfProto))]);
   const element = `for=${forwardedNode(client)};host=${forwardedValue(host)};proto=${ctx.scheme}`;
   out.push(['Forwarded', join(forwarded, element)]);
   out.push(['Via', join(via, `${viaProtocol(ctx.httpVersion)} gatehouse`)]);

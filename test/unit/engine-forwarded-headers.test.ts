@@ -101,6 +101,19 @@ test('a trusted proxy is appended to (For, Forwarded) and believed (Proto, Host,
   assert.deepEqual(get(headers, 'via'), ['1.1 edge, 1.1 gatehouse']);
 });
 
+test("a trusted proxy's Proto and Host without a Port give the port they imply, not the local one", () => {
+  const port = (sent: RawHeaders, local: Partial<ForwardingContext> = {}) =>
+    get(forwardRequestHeaders([['Host', 'plain.test'], ...sent], { ...ctx, trusted: true, ...local }).headers, 'x-forwarded-port');
+  assert.deepEqual(port([['X-Forwarded-Proto', 'https'], ['X-Forwarded-Host', 'real.example']]), ['443']);
+  assert.deepEqual(port([['X-Forwarded-Proto', 'HTTPS, http']]), ['443']);
+  assert.deepEqual(port([['X-Forwarded-Host', 'real.example:9443'], ['X-Forwarded-Proto', 'https']]), ['9443']);
+  assert.deepEqual(port([['X-Forwarded-Proto', 'http']], { scheme: 'https' }), ['80']);
+  assert.deepEqual(port([['X-Forwarded-Host', 'real.example']], { scheme: 'https' }), ['443']);
+  assert.deepEqual(port([['X-Forwarded-Proto', 'https'], ['X-Forwarded-Port', '8443']]), ['8443']);
+  // An untrusted client's claims are ignored: the port follows the Host it sent and the local scheme.
+  assert.deepEqual(port([['X-Forwarded-Proto', 'https']], { trusted: false }), ['80']);
+});
+
 test('IPv6 clients are quoted and bracketed in Forwarded, bare in X-Forwarded-For', () => {
   const { headers } = forwardRequestHeaders([['Host', 'app.test']], { ...ctx, clientAddress: '::1', scheme: 'https' });
   assert.deepEqual(get(headers, 'forwarded'), ['for="[::1]";host=app.test;proto=https']);

@@ -2,11 +2,12 @@
  * The HTTP + WebSocket control server, on loopback only:
  *   POST /api/<method>   JSON params -> ApiResult JSON
  *   GET  /api/events     WebSocket; one EventMessage JSON per text frame
- *   GET  /?token=...     sets the session cookie and redirects to / (token out of the URL)
+ *   GET  /?token=...     sets the session cookie and moves on to / (token out of the URL)
  *   GET  /...            the built renderer (dist/renderer)
  * Every request needs the right Host, no foreign Origin, and the token. No CORS
  * headers are ever sent. The token is never logged.
  */
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import * as path from 'node:path';
@@ -17,6 +18,7 @@ import { apiResultJson } from './encoded-result';
 import { authorize, cookieName, newControlToken, type AuthVerdict } from './control-auth';
 import type { EventHub } from './event-hub';
 import { serveStatic } from './static-files';
+import { escapeHtml } from '../engine/error-pages';
 
 export interface ControlServerOptions {
   handlers: ApiHandlers;
@@ -43,6 +45,20 @@ export function defaultStaticDir(): string {
   // main/control -> <repo>/dist/renderer; from dist/main/control it is <repo>/dist/renderer too.
   const up = __dirname.includes(`${path.sep}dist${path.sep}`) ? ['..', '..', '..'] : ['..', '..'];
   return path.resolve(__dirname, ...up, 'dist', 'renderer');
+}
+
+/** Moves on to the link's address, keeping the #fragment (which the server never sees). */
+const HANDOFF_SCRIPT = "location.replace(document.getElementById('next').getAttribute('href') + location.hash);";
+const HANDOFF_SCRIPT_HASH = `sha256-${createHash('sha256').update(HANDOFF_SCRIPT).digest('base64')}`;
+
+/** The page that sets the session cookie and moves on to `next` (a path of this origin). */
+function handoffPage(next: string): string {
+  const href = escapeHtml(next);
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gatehouse</title>` +
+    `<noscript><meta http-equiv="refresh" content="0;url=${href}"></noscript></head>` +
+    `<body><p><a id="next" href="${href}">Open the Gatehouse dashboard</a></p><script>${HANDOFF_SCRIPT}</script></body></html>\n`
+  );
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: ApiResult<unknown>): void {
@@ -152,13 +168,17 @@ export class ControlServer {
     }
     if (queryToken !== undefined) {
       // Trade the token in the URL for an HttpOnly cookie, then drop it from the address bar.
+      // Not with a redirect: a SameSite=Strict cookie is withheld from every request of a
+      // navigation another site started (a link in a web terminal or chat), redirects included.
+      // A page of this origin that moves on by itself starts a navigation of its own.
       url.searchParams.delete('token');
-      res.writeHead(303, {
+      res.writeHead(200, {
         ...SECURITY_HEADERS,
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': `default-src 'none'; script-src '${HANDOFF_SCRIPT_HASH}'; frame-ancestors 'none'`,
         'set-cookie': `${cookieName(this.boundPort)}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: url.pathname + url.search,
       });
-      return void res.end();
+      return void res.end(req.method === 'HEAD' ? undefined : handoffPage(url.pathname + url.search));
     }
     serveStatic(this.staticDir, url.pathname, res, req.method === 'HEAD');
   }

@@ -6,6 +6,8 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { request } from 'undici';
@@ -365,4 +367,29 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
   });
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
+
+test('the dashboard link opens the dashboard when clicked on another site', async () => {
+  // A link in a web terminal, chat or issue tracker: a navigation another site starts.
+  // The session cookie is SameSite=Strict, which a browser withholds from every request of
+  // such a navigation, redirects included; the first page must not depend on it.
+  const elsewhere = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(`<a id="open" href="${instance.dashboardUrl}#/traffic">Gatehouse</a>`);
+  });
+  await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+  // "localhost" and "127.0.0.1" are different sites; a fresh context holds no cookie yet.
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    await tab.goto(`http://localhost:${(elsewhere.address() as AddressInfo).port}/`);
+    await tab.click('#open');
+    await tab.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+    const address = new URL(tab.url());
+    assert.equal(address.search, '', 'the token is not left in the address bar');
+    assert.equal(address.hash, '#/traffic', 'the fragment the link named is kept');
+  } finally {
+    await context.close();
+    elsewhere.close();
+  }
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import WebSocket from 'ws';
@@ -84,9 +85,16 @@ describe('control server guards', () => {
   test('the dashboard URL trades ?token= for an HttpOnly SameSite=Strict cookie and strips it from the URL', async () => {
     const wrong = await controlRequest(port, { path: '/?token=nope' });
     assert.equal(wrong.status, 401);
-    const first = await controlRequest(port, { path: `/?token=${token}` });
-    assert.equal(first.status, 303);
-    assert.equal(first.headers.location, '/');
+    // Not a redirect (see the browser test for why): a page that moves on to the URL without the token.
+    const first = await controlRequest(port, { path: `/traffic?q=<b>&token=${token}` });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.location, undefined);
+    assert.ok(first.body.includes('<a id="next" href="/traffic?q=%3Cb%3E">'), first.body);
+    assert.ok(!first.body.includes(token), 'the page does not repeat the token');
+    // Its one inline script is allowed by hash, nothing else is.
+    const script = /<script>(.*)<\/script>/.exec(first.body)![1]!;
+    const hash = createHash('sha256').update(script).digest('base64');
+    assert.equal(first.headers['content-security-policy'], `default-src 'none'; script-src 'sha256-${hash}'; frame-ancestors 'none'`);
     const cookie = first.headers['set-cookie']![0]!;
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);

@@ -1,12 +1,14 @@
 import { emptyPlan, type Plan, type PlannedCommand } from './privileged-plan';
 import type { SystemContext } from './system-context';
-import { ROOT_NAME_PREFIX, type RootCa, type StoreStatus, type TrustStore } from './trust-store';
+import { bundleContains, ROOT_NAME_PREFIX, type RootCa, type StoreStatus, type TrustStore } from './trust-store';
 import type { NssDatabase } from './nss-databases';
 
 /**
  * One NSS database (Chrome/Chromium on Linux, a Firefox profile), changed with
  * NSS's certutil. The root's nickname is its CN, so older Gatehouse roots are
- * found and replaced. No root needed: the databases belong to the user.
+ * found and replaced; whether the current root is trusted is decided by the
+ * certificates' content, whatever their nickname. No root needed: the databases
+ * belong to the user.
  */
 
 export const CERTUTIL_PACKAGES =
@@ -47,10 +49,22 @@ export class NssStore implements TrustStore {
     return this.ctx.hasProgram('certutil');
   }
 
-  private async entries(): Promise<NssEntry[]> {
+  /** Every certificate the database lists (none when it does not exist yet). */
+  private async listed(): Promise<NssEntry[]> {
     if (this.db.create) return [];
     const r = await this.ctx.run({ cmd: 'certutil', args: ['-L', '-d', this.dbArg] });
-    return r.code === 0 ? parseCertutilList(r.stdout).filter((e) => e.nickname.startsWith(ROOT_NAME_PREFIX)) : [];
+    return r.code === 0 ? parseCertutilList(r.stdout) : [];
+  }
+
+  /** The entries Gatehouse put there (nicknamed after a root's CN). */
+  private async entries(): Promise<NssEntry[]> {
+    return (await this.listed()).filter((e) => e.nickname.startsWith(ROOT_NAME_PREFIX));
+  }
+
+  /** Whether the certificate(s) under `nickname` include this root (compared by content). */
+  private async holds(nickname: string, ca: RootCa): Promise<boolean> {
+    const r = await this.ctx.run({ cmd: 'certutil', args: ['-L', '-d', this.dbArg, '-n', nickname, '-a'] });
+    return r.code === 0 && bundleContains(r.stdout, ca);
   }
 
   async status(ca: RootCa): Promise<StoreStatus> {
@@ -59,12 +73,25 @@ export class NssStore implements TrustStore {
     if (this.db.create) {
       return { ...base, state: 'not-trusted', detail: 'database not created yet', fix: 'run `gatehouse trust`' };
     }
-    const entry = (await this.entries()).find((e) => e.nickname === ca.commonName);
-    if (entry && entry.trust.split(',')[0]!.includes('C')) return { ...base, state: 'trusted' };
+    // Found by content, not by name: the root may have been imported by hand under a nickname
+    // of the user's own, and an entry under its CN may hold another certificate.
+    const all = await this.listed();
+    const trustsAsCa = (e: NssEntry) => e.trust.split(',')[0]!.includes('C');
+    const candidates = [...all.filter((e) => e.nickname === ca.commonName), ...all.filter((e) => e.nickname !== ca.commonName && trustsAsCa(e))];
+    let untrusted: NssEntry | undefined;
+    for (const e of candidates) {
+      if (!(await this.holds(e.nickname, ca))) continue;
+      if (trustsAsCa(e)) {
+        return e.nickname === ca.commonName
+          ? { ...base, state: 'trusted' }
+          : { ...base, state: 'trusted', detail: `under the nickname "${e.nickname}" (added outside Gatehouse; \`gatehouse untrust\` leaves it)` };
+      }
+      untrusted = e;
+    }
     return {
       ...base,
       state: 'not-trusted',
-      detail: entry ? `present without CA trust (${entry.trust})` : undefined,
+      detail: untrusted ? `present without CA trust (${untrusted.trust})` : undefined,
       fix: 'run `gatehouse trust`',
     };
   }

@@ -84,3 +84,39 @@ test("Chrome's database is created when Chromium is installed but has not made o
   const [fresh] = findNssDatabases(ctx);
   assert.equal((await new NssStore(ctx, fresh!).status(root)).state, 'trusted');
 });
+
+test("status finds the root by its content: under a nickname of the user's own, and not by name alone", { skip: !hasCertutil && 'certutil (libnss3-tools) is not installed' }, async (t) => {
+  const home = tempDataDir('gatehouse-home-');
+  const data = tempDataDir();
+  const other = tempDataDir();
+  t.after(() => {
+    home.cleanup();
+    data.cleanup();
+    other.cleanup();
+  });
+  const chromeDb = path.join(home.dir, '.pki', 'nssdb');
+  fs.mkdirSync(chromeDb, { recursive: true });
+  const certutil = async (...args: string[]) => {
+    const r = await runCommand('certutil', [...args.slice(0, 1), '-d', `sql:${chromeDb}`, ...args.slice(1)]);
+    assert.equal(r.code, 0, r.stderr);
+  };
+  await certutil('-N', '--empty-password');
+  const ctx = realSystemContext({ homeDir: home.dir, interactive: false });
+  const ca = await CertificateAuthority.open({ dataDir: data.dir });
+  const root = rootCaFromPem(ca.rootCertPath, ca.rootCertPem);
+  const [store] = detectStores(ctx, { system: false });
+
+  // Imported by hand, as a user following a browser how-to would: trusted, and the status says how.
+  await certutil('-A', '-t', 'C,,', '-n', 'my dev root', '-i', ca.rootCertPath);
+  const byHand = await store!.status(root);
+  assert.equal(byHand.state, 'trusted');
+  assert.match(byHand.detail!, /under the nickname "my dev root"/);
+  // `gatehouse trust` then has nothing to do.
+  assert.deepEqual((await store!.installPlan(root)).commands, []);
+  await certutil('-D', '-n', 'my dev root');
+
+  // Another root stored under this root's name is not this root.
+  const impostor = await CertificateAuthority.open({ dataDir: other.dir });
+  await certutil('-A', '-t', 'C,,', '-n', root.commonName, '-i', impostor.rootCertPath);
+  assert.equal((await store!.status(root)).state, 'not-trusted');
+});

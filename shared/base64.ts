@@ -32,26 +32,48 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return parts.join('');
 }
 
-/** Decodes base64 or base64url; whitespace is ignored. Throws on any other character. */
+/** Decodes base64 or base64url; whitespace and "=" are ignored. Throws on any other character. */
 export function base64ToBytes(text: string): Uint8Array {
-  const clean = text.replace(/[\s=]+/g, '');
-  if (clean.length % 4 === 1) throw new Error('invalid base64: wrong length');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  return base64ToBytesPrefix(text, Infinity).bytes;
+}
+
+/** What the regular expression \s matches. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(String.fromCharCode(c)));
+}
+
+/**
+ * The first `maxBytes` bytes that `text` (base64 or base64url) decodes to, and
+ * the size of the whole decoded body. Every character is checked, but only the
+ * kept prefix is allocated, so a huge body costs no more memory than its cap.
+ * Whitespace and "=" are ignored; throws on any other character (its position
+ * in `text`) or on a length no base64 text can have.
+ */
+export function base64ToBytesPrefix(text: string, maxBytes: number): { bytes: Uint8Array; size: number } {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && LOOKUP[c]! >= 0) digits++;
+    else if (c !== 0x3d && !isSpace(c)) throw new Error(`invalid base64: unexpected character at ${i}`);
+  }
+  if (digits % 4 === 1) throw new Error('invalid base64: wrong length');
+  const size = Math.floor((digits * 3) / 4);
+  const out = new Uint8Array(Math.min(size, Math.max(0, maxBytes)));
   let o = 0;
   let acc = 0;
   let bits = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const c = clean.charCodeAt(i);
+  for (let i = 0; i < text.length && o < out.length; i++) {
+    const c = text.charCodeAt(i);
     const v = c < 128 ? LOOKUP[c]! : -1;
-    if (v < 0) throw new Error(`invalid base64: unexpected character at ${i}`);
-    acc = (acc << 6) | v;
+    if (v < 0) continue; // whitespace or "=": checked above
+    acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
       out[o++] = (acc >> bits) & 0xff;
     }
   }
-  return out.subarray(0, o);
+  return { bytes: out, size };
 }
 
 export function isBase64(text: string): boolean {
@@ -60,8 +82,38 @@ export function isBase64(text: string): boolean {
 
 /** UTF-8 encode (lone surrogates become U+FFFD, like TextEncoder). */
 export function utf8Encode(text: string): Uint8Array {
-  const out: number[] = [];
+  return utf8EncodePrefix(text, Infinity).bytes;
+}
+
+/** The number of bytes utf8Encode(text) would give, without encoding anything. */
+export function utf8Length(text: string): number {
+  let n = text.length;
   for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: 2 chars, 4 bytes
+      i++;
+    } else n += 2; // 3 bytes (U+FFFD for a lone surrogate)
+  }
+  return n;
+}
+
+/**
+ * The first `maxBytes` bytes of the UTF-8 encoding of `text` (a character may
+ * be cut, as a byte cap on the wire would), and the size of the whole encoding.
+ * Only the kept prefix is allocated, so a huge text costs no more than its cap.
+ */
+export function utf8EncodePrefix(text: string, maxBytes: number): { bytes: Uint8Array; size: number } {
+  const size = utf8Length(text);
+  const out = new Uint8Array(Math.min(size, Math.max(0, maxBytes)));
+  const end = out.length;
+  let o = 0;
+  const put = (b: number): void => {
+    if (o < end) out[o++] = b;
+  };
+  for (let i = 0; i < text.length && o < end; i++) {
     let c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const d = text.charCodeAt(i + 1);
@@ -70,12 +122,22 @@ export function utf8Encode(text: string): Uint8Array {
         i++;
       } else c = 0xfffd;
     } else if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    if (c < 0x80) out[o++] = c;
+    else if (c < 0x800) {
+      put(0xc0 | (c >> 6));
+      put(0x80 | (c & 63));
+    } else if (c < 0x10000) {
+      put(0xe0 | (c >> 12));
+      put(0x80 | ((c >> 6) & 63));
+      put(0x80 | (c & 63));
+    } else {
+      put(0xf0 | (c >> 18));
+      put(0x80 | ((c >> 12) & 63));
+      put(0x80 | ((c >> 6) & 63));
+      put(0x80 | (c & 63));
+    }
   }
-  return Uint8Array.from(out);
+  return { bytes: out, size };
 }
 
 /** Strict UTF-8 decode: returns undefined when the bytes are not valid UTF-8. */

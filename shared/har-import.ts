@@ -8,7 +8,7 @@
 import type { RawHeaders } from './http-types';
 import type { BodyCapture, Exchange, WsMessage } from './exchange-types';
 import type { GatehouseEntryExtension } from './har-types';
-import { base64ToBytes, bytesToBase64, utf8Encode } from './base64';
+import { base64ToBytesPrefix, bytesToBase64, utf8EncodePrefix } from './base64';
 import { headerValue } from './raw-headers';
 
 /** An exchange as imported, before the recorder gives it an id and sequence number. */
@@ -65,6 +65,18 @@ export function parseHarText(text: string, maxBytes: number = HAR_IMPORT_LIMITS.
 
 type Obj = Record<string, unknown>;
 
+/**
+ * A body as read from the HAR: at most the cap of bytes, and the size of the
+ * whole body. A HAR body can be up to the file size; encoding all of it only to
+ * keep the cap's worth would cost many times the file in memory.
+ */
+interface Body {
+  bytes: Uint8Array;
+  size: number;
+}
+
+const NO_BODY: Body = { bytes: new Uint8Array(0), size: 0 };
+
 function kind(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
@@ -112,11 +124,12 @@ class Checker {
       return [this.str(p[0], `${field}[${i}][0]`), this.str(p[1], `${field}[${i}][1]`)];
     });
   }
-  bytes(text: string, encoding: string | undefined, field: string): Uint8Array {
-    if (encoding === undefined || encoding === '') return utf8Encode(text);
+  /** A HAR text as bytes: only the first `cap` are built, the rest are checked and counted. */
+  bytes(text: string, encoding: string | undefined, field: string, cap: number): Body {
+    if (encoding === undefined || encoding === '') return utf8EncodePrefix(text, cap);
     if (encoding.toLowerCase() !== 'base64') this.fail(field, `has an unknown encoding "${encoding}" (only base64 is defined)`);
     try {
-      return base64ToBytes(text);
+      return base64ToBytesPrefix(text, cap);
     } catch (e) {
       this.fail(`${field}.text`, `is not valid base64 (${(e as Error).message})`);
     }
@@ -132,9 +145,10 @@ function httpVersionOf(v: string | undefined): Exchange['httpVersion'] {
   return '1.1';
 }
 
-function capture(bytes: Uint8Array, size: number, cap: number, contentDecoded: boolean): BodyCapture {
-  const kept = bytes.length > cap ? bytes.subarray(0, cap) : bytes;
-  const out: BodyCapture = { size: Math.max(size, bytes.length), captured: bytesToBase64(kept), truncated: kept.length < Math.max(size, bytes.length) };
+function capture(body: Body, size: number, cap: number, contentDecoded: boolean): BodyCapture {
+  const kept = body.bytes.length > cap ? body.bytes.subarray(0, cap) : body.bytes;
+  const whole = Math.max(size, body.size);
+  const out: BodyCapture = { size: whole, captured: bytesToBase64(kept), truncated: kept.length < whole };
   if (contentDecoded) out.contentDecoded = true;
   return out;
 }
@@ -167,18 +181,18 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
   const reqHttpVersion = c.optStr(req.httpVersion, 'request.httpVersion');
 
   // request body
-  let reqBody: Uint8Array = new Uint8Array(0);
+  let reqBody: Body = NO_BODY;
   if (req.postData !== undefined && req.postData !== null) {
     const pd = c.obj(req.postData, 'request.postData');
     const text = c.optStr(pd.text, 'request.postData.text');
     const enc = c.optStr(pd.encoding, 'request.postData.encoding');
-    if (text !== undefined) reqBody = c.bytes(text, enc, 'request.postData');
+    if (text !== undefined) reqBody = c.bytes(text, enc, 'request.postData', opts.bodyCap);
     else if (pd.params !== undefined) {
       const params = c.arr(pd.params, 'request.postData.params').map((p, i) => {
         const o = c.obj(p, `request.postData.params[${i}]`);
         return `${encodeURIComponent(c.str(o.name, `request.postData.params[${i}].name`))}=${encodeURIComponent(c.optStr(o.value, `request.postData.params[${i}].value`) ?? '')}`;
       });
-      reqBody = utf8Encode(params.join('&'));
+      reqBody = utf8EncodePrefix(params.join('&'), opts.bodyCap);
     }
   }
   const reqBodySize = c.optNum(req.bodySize, 'request.bodySize') ?? -1;
@@ -188,7 +202,7 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
   const contentSize = c.optNum(content.size, 'response.content.size') ?? -1;
   const contentText = c.optStr(content.text, 'response.content.text');
   const contentEnc = c.optStr(content.encoding, 'response.content.encoding');
-  const resBody = contentText !== undefined ? c.bytes(contentText, contentEnc, 'response.content') : new Uint8Array(0);
+  const resBody = contentText !== undefined ? c.bytes(contentText, contentEnc, 'response.content', opts.bodyCap) : NO_BODY;
   const resBodySize = c.optNum(res.bodySize, 'response.bodySize') ?? -1;
 
   // timings
@@ -249,24 +263,24 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
       const opcode = c.num(o.opcode, `${f}.opcode`);
       const data = c.str(o.data, `${f}.data`);
       const t = c.num(o.time, `${f}.time`);
-      let bytes: Uint8Array;
-      if (opcode === 1) bytes = utf8Encode(data);
+      let payload: Body;
+      if (opcode === 1) payload = utf8EncodePrefix(data, opts.wsMessageCap);
       else {
         try {
-          bytes = base64ToBytes(data);
+          payload = base64ToBytesPrefix(data, opts.wsMessageCap);
         } catch {
-          bytes = utf8Encode(data);
+          payload = utf8EncodePrefix(data, opts.wsMessageCap);
         }
       }
-      const kept = bytes.length > opts.wsMessageCap ? bytes.subarray(0, opts.wsMessageCap) : bytes;
+      const kept = payload.bytes;
       return {
         direction: type === 'send' ? 'client-to-upstream' : 'upstream-to-client',
         opcode,
-        size: bytes.length,
+        size: payload.size,
         // Chromium writes seconds since the epoch; milliseconds are accepted too.
         time: t < 1e11 ? t * 1000 : t,
         data: bytesToBase64(kept),
-        truncated: kept.length < bytes.length,
+        truncated: kept.length < payload.size,
       } satisfies WsMessage;
     });
   }
@@ -284,15 +298,15 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
 
   const clientRequest = ext.clientRequestHeaders ?? reqHeaders;
   const clientResponse = ext.clientResponseHeaders ?? resHeaders;
-  const responseDecodedByHar = contentText !== undefined && resBody.length > 0;
-  const requestBody = capture(reqBody, ext.requestBodySize ?? (reqBodySize >= 0 ? reqBodySize : reqBody.length), opts.bodyCap, false);
+  const responseDecodedByHar = contentText !== undefined && resBody.size > 0;
+  const requestBody = capture(reqBody, ext.requestBodySize ?? (reqBodySize >= 0 ? reqBodySize : reqBody.size), opts.bodyCap, false);
   if (ext.requestBodyTruncated) requestBody.truncated = true;
-  const wireSize = resBodySize >= 0 ? resBodySize : contentSize >= 0 ? contentSize : resBody.length;
-  const responseBody = capture(resBody, contentText === undefined ? Math.max(wireSize, 0) : resBody.length, opts.bodyCap, responseDecodedByHar);
+  const wireSize = resBodySize >= 0 ? resBodySize : contentSize >= 0 ? contentSize : resBody.size;
+  const responseBody = capture(resBody, contentText === undefined ? Math.max(wireSize, 0) : resBody.size, opts.bodyCap, responseDecodedByHar);
   if (ext.responseBodyTruncated) responseBody.truncated = true;
   if (contentText === undefined && wireSize > 0) responseBody.truncated = true;
   responseBody.size = Math.max(responseBody.size, wireSize, 0);
-  if (responseDecodedByHar && responseBody.size < resBody.length) responseBody.size = resBody.length;
+  if (responseDecodedByHar && responseBody.size < resBody.size) responseBody.size = resBody.size;
 
   const received = startedAt;
   const connectKnown = [blocked, dns, connect].some((v) => v !== undefined && v >= 0);

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { harToExchanges, parseHarText, HarImportError } from '../../shared/har-import';
 import { Recorder } from '../../main/recorder/recorder';
 
@@ -245,4 +247,29 @@ test('imported bodies longer than the body cap are truncated and flagged', () =>
   const out = harToExchanges({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [big] } }, { bodyCap: 10 });
   assert.equal(Buffer.from(out.exchanges[0]!.responseBody.captured, 'base64').length, 10);
   assert.equal(out.exchanges[0]!.responseBody.truncated, true);
+});
+
+test('a body far larger than the cap keeps its real size but only the cap in memory', () => {
+  // "é" is 2 UTF-8 bytes, "😀" 4: the size is the UTF-8 size, and the kept prefix is the cap in bytes.
+  const text = `${'é'.repeat(1000)}${'😀'.repeat(1000)}`;
+  const big = entry();
+  (big.response as { content: unknown }).content = { text, size: -1, mimeType: 'text/plain' };
+  (big.response as { bodySize: number }).bodySize = -1;
+  const b64 = entry();
+  (b64.response as { content: unknown }).content = { text: Buffer.alloc(3000, 7).toString('base64').replace(/(.{76})/g, '$1\n'), encoding: 'base64', size: -1, mimeType: 'application/octet-stream' };
+  (b64.response as { bodySize: number }).bodySize = -1;
+  const [x, y] = harToExchanges({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [big, b64] } }, { bodyCap: 7 }).exchanges;
+  assert.deepEqual({ size: x!.responseBody.size, truncated: x!.responseBody.truncated }, { size: 6000, truncated: true });
+  assert.deepEqual(Buffer.from(x!.responseBody.captured, 'base64'), Buffer.from(text).subarray(0, 7));
+  assert.deepEqual({ size: y!.responseBody.size, truncated: y!.responseBody.truncated }, { size: 3000, truncated: true });
+  assert.deepEqual(Buffer.from(y!.responseBody.captured, 'base64'), Buffer.alloc(7, 7));
+
+  // 64 MB bodies in a process whose heap (64 MB + 64 MB for Node, tsx and the test) holds the
+  // body text once: building all the bytes (or a second copy of the text) to keep 1 MB would not fit.
+  const probe = path.join(__dirname, '..', 'support', 'har-import-probe.ts');
+  for (const [encoding, size] of [['text', 64 * 1024 * 1024], ['base64', 3 * Math.floor((64 * 1024 * 1024) / 77) * 19]] as const) {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=128', '--import', 'tsx', probe, encoding, '64', String(1024 * 1024)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `${encoding}: the import died (signal ${r.signal}): ${r.stderr.split('\n').slice(0, 8).join('\n')}`);
+    assert.deepEqual(JSON.parse(r.stdout), { size, truncated: true, captured: 1024 * 1024, allA: true });
+  }
 });

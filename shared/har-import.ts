@@ -49,16 +49,51 @@ export interface HarImportOutput {
   creator: string;
 }
 
-/** Parses HAR text, refusing files above the size cap with a clear message. */
+/**
+ * Parses HAR text, refusing files above the size cap with a clear message. A
+ * UTF-8 byte-order mark (Windows tools write one) is skipped; a file that
+ * stops in the middle of the JSON is called cut off, with where it stops.
+ */
 export function parseHarText(text: string, maxBytes: number = HAR_IMPORT_LIMITS.maxBytes): unknown {
   if (text.length > maxBytes) {
     throw new HarImportError(`the HAR file is too large (${text.length} bytes; the limit is ${maxBytes} bytes) — export fewer entries`);
   }
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   try {
-    return JSON.parse(text);
+    return JSON.parse(bom ? text.slice(1) : text);
   } catch (e) {
-    throw new HarImportError(`the file is not valid JSON, so it is not a HAR file: ${(e as Error).message}`);
+    throw jsonError(text, bom, (e as Error).message);
   }
+}
+
+/** Line and column (from 1) of a character offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function jsonError(text: string, bom: number, message: string): HarImportError {
+  let end = text.length;
+  while (end > bom && /\s/.test(text[end - 1]!)) end--;
+  if (end === bom) return new HarImportError('the HAR file is empty');
+  const at = /at position (\d+)/.exec(message);
+  // V8 says "Unexpected end of JSON input" with no position when the text stops inside a value.
+  const offset = at ? Number(at[1]) + bom : /end of JSON input/i.test(message) ? text.length : undefined;
+  if (offset === undefined) return new HarImportError(`the file is not valid JSON, so it is not a HAR file: ${message}`);
+  const { line, column } = lineColumn(text, offset);
+  if (offset >= end) {
+    return new HarImportError(
+      `the HAR file is cut off: its JSON stops in the middle, at the end of the file (line ${line}, column ${column}, after ${text.length} characters). ` +
+        'It was probably not completely written, downloaded or copied; export or save it again and import the complete file',
+    );
+  }
+  const problem = message.replace(/ (in JSON )?at position \d+( \(line \d+ column \d+\))?$/, '');
+  return new HarImportError(`the file is not valid JSON, so it is not a HAR file: ${problem} at line ${line}, column ${column} (character ${offset + 1} of ${text.length})`);
 }
 
 // ---------------------------------------------------------------- validation primitives

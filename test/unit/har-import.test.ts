@@ -273,3 +273,29 @@ test('a body far larger than the cap keeps its real size but only the cap in mem
     assert.deepEqual(JSON.parse(r.stdout), { size, truncated: true, captured: 1024 * 1024, allA: true });
   }
 });
+
+test('a HAR file that starts with a UTF-8 byte-order mark imports', () => {
+  const text = `\ufeff${JSON.stringify(chromiumHar, null, 2)}\r\n`;
+  assert.deepEqual(parseHarText(text), chromiumHar);
+  assert.equal(harToExchanges(text).exchanges.length, harToExchanges(chromiumHar).exchanges.length);
+});
+
+test('a cut-off HAR file is called cut off, with the line and column where it stops', () => {
+  const full = JSON.stringify(chromiumHar, null, 2);
+  for (const cut of [full.indexOf('"entries"') + 20, full.indexOf('{"ok":42}') + 4, full.length - 1]) {
+    const text = full.slice(0, cut);
+    const lines = text.split('\n');
+    let message = '';
+    assert.throws(() => parseHarText(text), (err: Error) => err instanceof HarImportError && (message = err.message) !== '');
+    assert.match(message, /^the HAR file is cut off: its JSON stops in the middle, at the end of the file /);
+    assert.ok(message.includes(`(line ${lines.length}, column ${lines.at(-1)!.length + 1}, after ${cut} characters)`), message);
+    assert.match(message, /not completely written, downloaded or copied; export or save it again/);
+  }
+  // A mistake inside the file is not a cut: it is named with its line and column (after a BOM too).
+  const broken = `\ufeff${full.replace('"status": 200', '"status": 200,,')}`;
+  const at = broken.indexOf(',,') + 1;
+  const line = broken.slice(0, at).split('\n').length;
+  const column = at - broken.lastIndexOf('\n', at - 1);
+  assert.throws(() => parseHarText(broken), (err: Error) => err.message.startsWith('the file is not valid JSON') && err.message.includes(`at line ${line}, column ${column} (character ${at + 1} of ${broken.length})`));
+  assert.throws(() => parseHarText(' \n'), /^HarImportError: the HAR file is empty$/);
+});

@@ -188,7 +188,7 @@ function capture(body: Body, size: number, cap: number, contentDecoded: boolean)
   return out;
 }
 
-const URL_RE = /^(https?|wss?):\/\/([^/?#]+)([^#]*)/i;
+const URL_RE = /^(https?|wss?):\/\/([^/?#]*)([^#]*)/i;
 
 function nonNeg(n: number | undefined): number {
   return n !== undefined && n > 0 ? n : 0;
@@ -201,7 +201,8 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
   const req = base.obj(entry.request, 'request');
   const rawUrl = base.str(req.url, 'request.url');
   const method = base.str(req.method, 'request.method');
-  const c: Checker = new Checker(`HAR entry ${index} (${method} ${rawUrl.length > 80 ? `${rawUrl.slice(0, 80)}…` : rawUrl})`);
+  const shown = rawUrl.length > 80 ? `${rawUrl.slice(0, 80)}…` : rawUrl;
+  const c: Checker = new Checker(`HAR entry ${index} (${method} ${shown})`);
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) c.fail('request.method', `is not an HTTP method: "${method}"`);
   const started = c.str(entry.startedDateTime, 'startedDateTime');
   const startedAt = Date.parse(started);
@@ -271,6 +272,7 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
       requestBodyTruncated: g.requestBodyTruncated === true,
       responseBodyTruncated: g.responseBodyTruncated === true,
       id: c.optStr(g.id, '_gatehouse.id'),
+      host: c.optStr(g.host, '_gatehouse.host'),
       notes: g.notes === undefined ? undefined : c.arr(g.notes, '_gatehouse.notes').map((n, i) => c.str(n, `_gatehouse.notes[${i}]`)),
     };
     if (g.tls !== undefined && g.tls !== null) {
@@ -323,11 +325,15 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
   // Only now: is it HTTP at all?
   const m = URL_RE.exec(rawUrl);
   if (!m) {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(rawUrl)) return { skip: `${rawUrl.split(':')[0]}: URLs are not HTTP traffic` };
+    const other = /^([a-z][a-z0-9+.-]*):/i.exec(rawUrl);
+    if (other && !/^(https?|wss?)$/i.test(other[1]!)) return { skip: `${other[1]!.toLowerCase()}: URLs are not HTTP traffic` };
+    if (other) return { skip: `the URL "${shown}" has no "//" and host after "${other[1]}:"` };
     c.fail('request.url', `is not an absolute http(s) URL: "${rawUrl}"`);
   }
   const scheme = m[1]!.toLowerCase();
-  const host = m[2]!;
+  // Gatehouse's export keeps a Host no URL can hold (or none at all) in _gatehouse.host.
+  const host = ext.host ?? m[2]!;
+  if (host === '' && entry._gatehouse === undefined) return { skip: `the URL "${shown}" has no host` };
   const path = m[3] === '' ? '/' : m[3]!.startsWith('?') ? `/${m[3]}` : m[3]!;
   const websocket = scheme.startsWith('ws') || wsMessages !== undefined || (status === 101 && /websocket/i.test(headerValue(reqHeaders, 'upgrade') ?? ''));
 

@@ -89,6 +89,11 @@ export interface HarWsMessage {
 /** Gatehouse's per-entry extension: what the proxy did, beyond the client-facing view. */
 export interface GatehouseEntryExtension {
   id?: string;
+  /**
+   * The Host as the client sent it, when it cannot be the URL's host (none was
+   * sent, or it is not a valid URL host): request.url then has a placeholder.
+   */
+  host?: string;
   routeId?: string;
   target?: string;
   clientAddress?: string;

@@ -116,6 +116,31 @@ export function absoluteUrlOf(x: Pick<Exchange, 'scheme' | 'host' | 'url'>): str
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(x.url) ? x.url : `${x.scheme}://${x.host}${x.url.startsWith('/') ? '' : '/'}${x.url}`;
 }
 
+/** Hosts that stand in for a missing or malformed Host in an exported URL (.invalid never resolves: RFC 6761). */
+export const NO_HOST_PLACEHOLDER = 'no-host.invalid';
+export const BAD_HOST_PLACEHOLDER = 'unparsable-host.invalid';
+
+/** True when `host` (with an optional port) can be the authority of an http(s) URL that URL parsers accept. */
+export function isUrlHost(host: string): boolean {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]+)(?::(\d*))?$/.exec(host);
+  if (!m) return false;
+  // A name ending in a number is read as an IPv4 address, which must then be one.
+  const last = m[1]!.replace(/\.$/, '').split('.').at(-1)!;
+  if (/^\d+$/.test(last) && !/^(\d{1,3})(\.\d{1,3}){3}\.?$/.test(m[1]!)) return false;
+  if (/^\d+$/.test(last) && m[1]!.split('.').some((n) => n !== '' && Number(n) > 255)) return false;
+  return m[2] === undefined || m[2] === '' || Number(m[2]) <= 65535;
+}
+
+/**
+ * The request URL for a HAR entry. A request with no Host (HTTP/1.0) or one no
+ * URL can hold ("a b", port 99999) gets a placeholder host, so the URL still
+ * parses; `host` is then what the client sent, for `_gatehouse.host`.
+ */
+export function harRequestUrlOf(x: Pick<Exchange, 'scheme' | 'host' | 'url'>): { url: string; host?: string } {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(x.url) || isUrlHost(x.host)) return { url: absoluteUrlOf(x) };
+  return { url: absoluteUrlOf({ ...x, host: x.host === '' ? NO_HOST_PLACEHOLDER : BAD_HOST_PLACEHOLDER }), host: x.host };
+}
+
 function nonNegative(n: number | undefined): number {
   return n === undefined || !Number.isFinite(n) || n < 0 ? 0 : n;
 }
@@ -166,9 +191,10 @@ export function harEntryOf(item: HarExportItem): HarEntry {
   const version = harHttpVersion(x.httpVersion);
   const reqHeaders = x.headers.clientRequest;
   const resHeaders = x.headers.clientResponse ?? [];
+  const requestUrl = harRequestUrlOf(x);
   const request: HarRequest = {
     method: x.method,
-    url: absoluteUrlOf(x),
+    url: requestUrl.url,
     httpVersion: version,
     cookies: requestCookiesOf(reqHeaders),
     headers: pairs(reqHeaders),
@@ -176,6 +202,10 @@ export function harEntryOf(item: HarExportItem): HarEntry {
     headersSize: -1,
     bodySize: x.requestBody.size,
   };
+  if (requestUrl.host !== undefined) {
+    request.comment =
+      requestUrl.host === '' ? 'the request had no Host header; the URL has a placeholder host' : `the request's Host (${JSON.stringify(requestUrl.host)}) cannot be a URL host; the URL has a placeholder host`;
+  }
   if (x.requestBody.size > 0 || x.requestBody.captured !== '') {
     const postData: HarPostData = { mimeType: headerValue(reqHeaders, 'content-type') ?? '', ...harText(base64ToBytes(x.requestBody.captured)) };
     request.postData = postData;
@@ -207,6 +237,7 @@ export function harEntryOf(item: HarExportItem): HarEntry {
 
   const ext: GatehouseEntryExtension = {
     id: x.id,
+    ...(requestUrl.host !== undefined ? { host: requestUrl.host } : {}),
     clientAddress: x.clientAddress,
     clientPort: x.clientPort,
     clientRequestHeaders: reqHeaders,

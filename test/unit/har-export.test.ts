@@ -104,3 +104,20 @@ test('export -> import -> export round-trips', () => {
   recorder.close();
   target.close();
 });
+
+test('a request with no Host, or a Host no URL can hold, exports to a URL that parses and imports back as it was', () => {
+  const { recorder, exchanges } = sampleRecorder();
+  const hosts = ['', 'plain.test:99999', 'a b', '1.2.3.999', 'app.test:8443'];
+  const odd = hosts.map((host) => ({ ...exchanges[0]!, host }));
+  const har = JSON.parse(JSON.stringify(toHar(exportItems(odd)))) as Har;
+  assert.deepEqual(validateHar12(har), []);
+  for (const e of har.log.entries) assert.doesNotThrow(() => new URL(e.request.url), e.request.url);
+  assert.deepEqual(
+    har.log.entries.map((e) => [new URL(e.request.url).host, e._gatehouse?.host]),
+    [['no-host.invalid', ''], ['unparsable-host.invalid', 'plain.test:99999'], ['unparsable-host.invalid', 'a b'], ['unparsable-host.invalid', '1.2.3.999'], ['app.test:8443', undefined]],
+  );
+  const back = harToExchanges(har);
+  assert.deepEqual(back.skipped, []);
+  assert.deepEqual(back.exchanges.map((x) => [x.host, x.url, x.scheme]), odd.map((x) => [x.host, x.url, x.scheme]));
+  recorder.close();
+});

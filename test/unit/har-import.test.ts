@@ -299,3 +299,14 @@ test('a cut-off HAR file is called cut off, with the line and column where it st
   assert.throws(() => parseHarText(broken), (err: Error) => err.message.startsWith('the file is not valid JSON') && err.message.includes(`at line ${line}, column ${column} (character ${at + 1} of ${broken.length})`));
   assert.throws(() => parseHarText(' \n'), /^HarImportError: the HAR file is empty$/);
 });
+
+test('an http: URL that cannot be parsed is skipped with what is wrong with it, not "not HTTP traffic"', () => {
+  const urls = ['http:///old', 'http:/one-slash', 'HTTPS:', 'data:text/plain,hi'];
+  const har = { log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: urls.map((url) => entry({ request: { ...(entry().request as object), url } })) } };
+  assert.deepEqual(harToExchanges(har).skipped, [
+    { index: 0, reason: 'the URL "http:///old" has no host' },
+    { index: 1, reason: 'the URL "http:/one-slash" has no "//" and host after "http:"' },
+    { index: 2, reason: 'the URL "HTTPS:" has no "//" and host after "HTTPS:"' },
+    { index: 3, reason: 'data: URLs are not HTTP traffic' },
+  ]);
+});

@@ -73,7 +73,7 @@ export const harCommand: CliCommand = {
       const text = fs.readFileSync(file, 'utf8');
       const result = await callControl(endpoint, 'har.import', { har: text });
       println(ctx.stdout, `imported ${result.imported} exchange(s) from ${file}`);
-      if (result.skipped.length > 0) println(ctx.stdout, `skipped ${result.skipped.length} entr${result.skipped.length === 1 ? 'y' : 'ies'} that are not HTTP (${[...new Set(result.skipped.map((s) => s.reason))].join('; ')})`);
+      if (result.skipped.length > 0) println(ctx.stdout, `skipped ${result.skipped.length} entr${result.skipped.length === 1 ? 'y' : 'ies'}: ${[...new Set(result.skipped.map((s) => s.reason))].join('; ')}`);
       return EXIT_OK;
     }
     throw new UsageError(`unknown har command "${sub}"; use export or import`, 'har');

@@ -158,7 +158,10 @@ export function harTimingsOf(x: Exchange): { timings: HarTimings; time: number }
   const connect = connected !== undefined && !t.connectionReused ? round3(nonNegative(connected - start)) : -1;
   const blocked = connected !== undefined && t.connectionReused ? round3(nonNegative(connected - start)) : -1;
   const waitFrom = connected ?? start;
-  const wait = headers !== undefined ? round3(nonNegative(headers - waitFrom)) : 0;
+  // An answer with no upstream response head (a redirect, error page or static file Gatehouse
+  // made itself) spent its whole time waiting on the proxy: HAR's time must still add up to it.
+  const answered = headers ?? end;
+  const wait = answered !== undefined ? round3(nonNegative(answered - waitFrom)) : 0;
   const receive = headers !== undefined && end !== undefined ? round3(nonNegative(end - headers)) : 0;
   const timings: HarTimings = { blocked, dns: -1, connect, send: 0, wait, receive, ssl: -1 };
   const time = round3(Math.max(0, blocked) + Math.max(0, connect) + wait + receive);

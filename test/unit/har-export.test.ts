@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { toHar, redactHar, REDACTED } from '../../shared/har';
+import { harTimingsOf, toHar, redactHar, REDACTED } from '../../shared/har';
 import { harToExchanges } from '../../shared/har-import';
 import { validateHar12 } from '../support/har-spec';
 import { sampleRecorder } from '../support/sample-exchanges';
@@ -120,4 +120,17 @@ test('a request with no Host, or a Host no URL can hold, exports to a URL that p
   assert.deepEqual(back.skipped, []);
   assert.deepEqual(back.exchanges.map((x) => [x.host, x.url, x.scheme]), odd.map((x) => [x.host, x.url, x.scheme]));
   recorder.close();
+});
+
+test("an answer Gatehouse made itself exports its real time, as wait, so the timings add up", () => {
+  const local = { timings: { received: 1000 }, endedAt: 1004.25 } as unknown as Exchange;
+  assert.deepEqual(harTimingsOf(local), { time: 4.25, timings: { blocked: -1, dns: -1, connect: -1, send: 0, wait: 4.25, receive: 0, ssl: -1 } });
+  // Connected but failed before a response head (a reset): the time after connecting is wait.
+  const reset = { timings: { received: 1000, upstreamConnected: 1001, responseEnd: 1003 }, endedAt: 1003 } as unknown as Exchange;
+  assert.deepEqual(harTimingsOf(reset), { time: 3, timings: { blocked: -1, dns: -1, connect: 1, send: 0, wait: 2, receive: 0, ssl: -1 } });
+  // Still open: nothing to report yet.
+  assert.equal(harTimingsOf({ timings: { received: 1000 } } as unknown as Exchange).time, 0);
+  // A proxied answer is unchanged: wait up to the head, receive after it.
+  const proxied = { timings: { received: 1000, upstreamConnected: 1001, connectionReused: true, responseHeaders: 1003, responseEnd: 1007 }, endedAt: 1007 } as unknown as Exchange;
+  assert.deepEqual(harTimingsOf(proxied), { time: 7, timings: { blocked: 1, dns: -1, connect: -1, send: 0, wait: 2, receive: 4, ssl: -1 } });
 });

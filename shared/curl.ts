@@ -62,6 +62,11 @@ export function toCurl(spec: RequestSpec, options: CurlOptions = {}): { code: st
   if (method === 'HEAD' && !hasBody) args.push('--head');
   else if (!((method === 'GET' && !hasBody) || (method === 'POST' && hasBody))) args.push(`-X ${quoteWord(method)}`);
 
+  // An Upgrade handshake means nothing over HTTP/2, which curl picks for https:// when the server offers it.
+  if (spec.websocket) {
+    args.push('--http1.1');
+    warnings.push('curl prints the 101 answer and then the raw WebSocket frames, and waits until the server closes; stop it with Ctrl-C');
+  }
   if (/[[\]{}]/.test(spec.url)) args.push('--globoff');
   if (hasDotSegment(spec.url)) args.push('--path-as-is');
   if (!urlBytesAreSafe(spec.url)) warnings.push('the URL contains non-ASCII characters; curl sends them as UTF-8');

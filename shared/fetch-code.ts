@@ -13,7 +13,30 @@ function hostOfUrl(url: string): string {
   return (/^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '').toLowerCase();
 }
 
+/** Headers of an opening handshake that the WebSocket API sends by itself (it sets the rest of them too, from the page). */
+const WEBSOCKET_MANAGED = ['host', 'connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol'];
+
+/**
+ * fetch() cannot open a WebSocket (it refuses Connection/Upgrade and CONNECT),
+ * so a WebSocket handshake becomes `new WebSocket(url, protocols)`.
+ */
+function toWebSocket(spec: RequestSpec): { code: string; warnings: string[] } {
+  const warnings = [...spec.warnings, 'fetch() cannot open a WebSocket; this opens the same one with the WebSocket API'];
+  const url = spec.url.replace(/^http(s?):/i, 'ws$1:');
+  const protocols = spec.headers
+    .filter(([k]) => k.toLowerCase() === 'sec-websocket-protocol')
+    .flatMap(([, v]) => v.split(','))
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const unsent = spec.headers.filter(([k]) => !WEBSOCKET_MANAGED.includes(k.toLowerCase()));
+  if (unsent.length > 0) warnings.push(`the WebSocket API cannot set headers; the browser sends its own for: ${unsent.map(([k]) => k).join(', ')}`);
+  const args = protocols.length > 0 ? `${JSON.stringify(url)}, ${JSON.stringify(protocols)}` : JSON.stringify(url);
+  const code = `const ws = new WebSocket(${args});\nws.onmessage = (event) => console.log(event.data);`;
+  return { code, warnings };
+}
+
 export function toFetch(spec: RequestSpec): { code: string; warnings: string[] } {
+  if (spec.websocket) return toWebSocket(spec);
   const warnings = [...spec.warnings];
   const host = spec.headers.find(([k]) => k.toLowerCase() === 'host')?.[1];
   if (host !== undefined && host.toLowerCase() !== hostOfUrl(spec.url)) {

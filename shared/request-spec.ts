@@ -16,6 +16,12 @@ export interface RequestSpec {
   headers: RawHeaders;
   body: Uint8Array;
   warnings: string[];
+  /**
+   * The request is a WebSocket opening handshake in its HTTP/1.1 form (GET with
+   * Connection: Upgrade): it only works over HTTP/1.1, so code that sends it
+   * must not let the client negotiate HTTP/2.
+   */
+  websocket?: boolean;
 }
 
 /** Framing headers are recomputed by whoever sends the request. */
@@ -45,6 +51,26 @@ export function pathOf(url: string): string {
 export type RequestDestination = 'proxy' | 'upstream';
 
 /**
+ * The sample nonce of RFC 6455 §1.3. A handshake key only has to be base64 of
+ * 16 bytes; servers check its form, not its freshness, and a fixed one keeps
+ * the generated code the same each time it is copied.
+ */
+export const SAMPLE_WEBSOCKET_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
+
+/**
+ * An HTTP/2 WebSocket opening (CONNECT with `:protocol`, no key) as the HTTP/1.1
+ * Upgrade handshake that opens the same WebSocket, which is what the proxy sends
+ * upstream too (main/tls/h2-websocket.ts): GET, Connection: Upgrade, Upgrade:
+ * websocket, a Sec-WebSocket-Key, Sec-WebSocket-Version 13. Pseudo-headers go.
+ */
+function http1Handshake(headers: RawHeaders): RawHeaders {
+  const out = withoutHeaders(withoutPseudoHeaders(headers), ['connection', 'upgrade', 'sec-websocket-key']);
+  out.push(['Connection', 'Upgrade'], ['Upgrade', 'websocket'], ['Sec-WebSocket-Key', SAMPLE_WEBSOCKET_KEY]);
+  if (headerValue(out, 'sec-websocket-version') === undefined) out.push(['Sec-WebSocket-Version', '13']);
+  return out;
+}
+
+/**
  * proxy: scheme://<Host as the client sent it><url>, client request headers.
  * upstream: <target origin><forwarded path>, forwarded headers.
  */
@@ -66,6 +92,12 @@ export function requestSpecOf(x: Exchange, edit: RequestEdit = {}, to: RequestDe
     const host = headerValue(x.headers.clientRequest, 'host') ?? headerValue(x.headers.clientRequest, ':authority') ?? x.host;
     url = isAbsolute(x.url) ? x.url : `${x.scheme}://${host}${x.url.startsWith('/') ? '' : '/'}${x.url}`;
     headers = x.headers.clientRequest;
+    // A WebSocket opened with CONNECT is HTTP/2 extended CONNECT (RFC 8441, `:protocol: websocket`).
+    if (x.websocket && x.method.toUpperCase() === 'CONNECT') {
+      method = 'GET';
+      headers = http1Handshake(headers);
+      warnings.push('the client opened this WebSocket over HTTP/2 (extended CONNECT); this is the equivalent HTTP/1.1 Upgrade handshake, with a sample Sec-WebSocket-Key');
+    }
   }
   if (edit.method) method = edit.method;
   if (edit.url) url = isAbsolute(edit.url) ? edit.url : originOf(url) + (edit.url.startsWith('/') ? '' : '/') + edit.url;
@@ -78,6 +110,7 @@ export function requestSpecOf(x: Exchange, edit: RequestEdit = {}, to: RequestDe
       warnings.push(`the recorded request body was truncated: only ${body.length} of ${x.requestBody.size} bytes are sent`);
     }
   }
-  if (x.websocket) warnings.push('this was a WebSocket exchange; only its opening handshake request is reproduced');
-  return { method, url, headers, body, warnings };
+  if (!x.websocket) return { method, url, headers, body, warnings };
+  warnings.push('this was a WebSocket exchange; only its opening handshake request is reproduced');
+  return { method, url, headers, body, warnings, websocket: true };
 }

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import WebSocket from 'ws';
@@ -7,6 +7,10 @@ import { startHttpsProxy } from '../support/https-proxy';
 import { clientFrame, parseServerFrames, type Frame } from '../support/ws-frames';
 import { Recorder } from '../../main/recorder/recorder';
 import type { Exchange } from '../../shared/exchange-types';
+import { requestSpecOf } from '../../shared/request-spec';
+import { toCurl } from '../../shared/curl';
+import { toFetch } from '../../shared/fetch-code';
+import { runCommand, type CommandResult } from '../support/run-command';
 
 function lookupLoopback(_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void): void {
   if (opts.all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
@@ -188,7 +192,8 @@ test('HTTP/2 WebSocket: disabling the route closes the tunnel; no route is a 404
   assert.equal(refused.response[':status'], 400, 'the upstream rejected version 7 and its answer came through');
 });
 
-test('HTTP/2 WebSocket exchanges are recorded with their messages, like HTTP/1.1 upgrades', async (t) => {
+/** A ws echo backend behind the HTTPS proxy (route ws.test), recorded; all closed after the test. */
+async function recordingProxy(t: TestContext) {
   const backend = await startWsBackend();
   t.after(() => backend.close());
   const proxy = await startHttpsProxy({ routes: [{ host: 'ws.test', target: backend.url }] });
@@ -196,6 +201,11 @@ test('HTTP/2 WebSocket exchanges are recorded with their messages, like HTTP/1.1
   const recorder = new Recorder({ batchMs: 10 });
   t.after(() => recorder.close());
   proxy.engine.setObserver(recorder);
+  return { backend, proxy, recorder };
+}
+
+test('HTTP/2 WebSocket exchanges are recorded with their messages, like HTTP/1.1 upgrades', async (t) => {
+  const { backend, proxy, recorder } = await recordingProxy(t);
 
   const tunnel = await openH2WebSocket(proxy.httpsPort, proxy.caPem, `ws.test:${proxy.httpsPort}`, '/h2-recorded', {});
   t.after(() => tunnel.session.destroy());
@@ -221,4 +231,78 @@ test('HTTP/2 WebSocket exchanges are recorded with their messages, like HTTP/1.1
   assert.ok(view.includes('upstream-to-client:1:{"type":"connected"}'), view.join('\n'));
   assert.ok(view.includes('client-to-upstream:1:recorded over h2'), view.join('\n'));
   assert.ok(view.includes('upstream-to-client:1:recorded over h2'), view.join('\n'));
+});
+
+/** Runs generated curl code with real curl, trusting the test root and resolving ws.test to loopback; it stops after `seconds` (a WebSocket stays open). */
+async function runCurl(code: string, proxy: { caPath: string; httpsPort: number }, seconds = 2): Promise<CommandResult> {
+  const extra = `-sS -i --max-time ${seconds} --cacert ${proxy.caPath} --resolve ws.test:${proxy.httpsPort}:127.0.0.1`;
+  assert.ok(code.startsWith('curl '), code);
+  return runCommand('sh', ['-s'], { input: `curl ${extra} ${code.slice('curl '.length)}\n`, timeoutMs: (seconds + 10) * 1000 });
+}
+
+test('Copy as curl of a WebSocket over HTTP/2 (and over HTTP/1.1 with TLS) opens the same WebSocket with real curl', async (t) => {
+  const { backend, proxy, recorder } = await recordingProxy(t);
+
+  // What Chromium sends for Vite's HMR socket over an HTTP/2 connection.
+  const tunnel = await openH2WebSocket(proxy.httpsPort, proxy.caPem, `ws.test:${proxy.httpsPort}`, '/?token=h2-curl', {
+    'sec-websocket-protocol': 'vite-hmr',
+    'sec-websocket-extensions': 'permessage-deflate; client_max_window_bits',
+  });
+  t.after(() => tunnel.session.destroy());
+  assert.equal(tunnel.response[':status'], 200);
+  await tunnel.nextFrame();
+  tunnel.stream.close();
+  const ws = new WebSocket(`wss://ws.test:${proxy.httpsPort}/?token=h1-curl`, 'vite-hmr', { ca: proxy.caPem, lookup: lookupLoopback as never });
+  t.after(() => ws.terminate());
+  await new Promise((resolve, reject) => ws.once('message', resolve).once('error', reject));
+  ws.close();
+
+  const recorded = async (url: string): Promise<Exchange> => {
+    for (let i = 0; i < 200; i++) {
+      const x = recorder.all().find((e) => e.websocket && e.url === url);
+      if (x) return x;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`${url} was not recorded`);
+  };
+  const h2 = await recorded('/?token=h2-curl');
+  assert.equal(h2.method, 'CONNECT');
+  const h1 = await recorded('/?token=h1-curl');
+
+  for (const x of [h2, h1]) {
+    const spec = requestSpecOf(x);
+    const { code } = toCurl(spec, { multiline: false });
+    const before = backend.upgrades.length;
+    const r = await runCurl(code, proxy);
+    // curl shows the 101 and the first frame, then waits on the open socket until --max-time.
+    assert.match(r.stdout, /^HTTP\/1\.1 101 /, `HTTP/${x.httpVersion}: ${r.stdout}${r.stderr}\n${code}`);
+    assert.equal(spec.method, 'GET', 'a WebSocket opens with GET in HTTP/1.1');
+    assert.ok(!spec.headers.some(([k]) => k.startsWith(':')), 'no pseudo-headers');
+    assert.match(code, / --http1\.1 /);
+    assert.match(r.stdout, /sec-websocket-protocol: vite-hmr/i);
+    assert.ok(r.stdout.includes('{"type":"connected"}'), r.stdout);
+    const up = backend.upgrades[before]!;
+    assert.equal(up.url, x.url);
+    assert.equal(header(up.headers, 'sec-websocket-protocol'), 'vite-hmr');
+
+    // Straight to the upstream: the handshake as the proxy forwarded it.
+    const direct = await runCurl(toCurl(requestSpecOf(x, {}, 'upstream'), { multiline: false }).code, proxy);
+    assert.match(direct.stdout, /^HTTP\/1\.1 101 /, direct.stdout + direct.stderr);
+
+    // "Copy as fetch" is WebSocket API code: run it with a real client (ws, trusting the test root).
+    const fetchCode = toFetch(spec).code;
+    const ca = proxy.caPem;
+    class TrustingWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string[]) {
+        super(url, protocols, { ca, lookup: lookupLoopback as never });
+      }
+    }
+    const logged: string[] = [];
+    const opened = new Function('WebSocket', 'console', `${fetchCode}\nreturn ws;`)(TrustingWebSocket, { log: (d: unknown) => logged.push(String(d)) }) as WebSocket;
+    t.after(() => opened.terminate());
+    for (let i = 0; i < 200 && logged.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.deepEqual(logged, ['{"type":"connected"}']);
+    assert.equal(opened.protocol, 'vite-hmr');
+    opened.close();
+  }
 });

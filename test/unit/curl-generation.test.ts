@@ -4,8 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { singleQuote, printfFormat, quoteBytesArg } from '../../shared/shell-quote';
 import { toCurl } from '../../shared/curl';
 import { toFetch } from '../../shared/fetch-code';
-import { requestSpecOf, type RequestSpec } from '../../shared/request-spec';
+import { requestSpecOf, SAMPLE_WEBSOCKET_KEY, type RequestSpec } from '../../shared/request-spec';
+import type { Exchange } from '../../shared/exchange-types';
+import { Recorder } from '../../main/recorder/recorder';
 import { sampleRecorder } from '../support/sample-exchanges';
+import { exchangeStart } from '../support/exchange-start';
 
 /** Runs a script through a real POSIX shell (dash and bash) and returns stdout bytes. */
 function sh(shell: 'sh' | 'bash', script: string): Buffer {
@@ -117,5 +120,73 @@ test('request specs: proxy view vs upstream view, edits, and truncation warnings
   assert.deepEqual(edited.headers, [['X-New', 'yes']]);
   assert.equal(Buffer.from(edited.body).toString(), 'new body');
   assert.throws(() => requestSpecOf(exchanges[3]!, {}, 'upstream'), /never forwarded/);
+  recorder.close();
+});
+
+/** An HTTP/2 WebSocket as main/tls/h2-websocket.ts records it: CONNECT, the client's raw pairs with their pseudo-headers. */
+function recordedH2WebSocket(): { recorder: Recorder; x: Exchange } {
+  const recorder = new Recorder();
+  const tap = recorder.begin(
+    exchangeStart({
+      httpVersion: '2',
+      scheme: 'https',
+      method: 'CONNECT',
+      host: 'app.localhost:20443',
+      url: '/?token=abc',
+      websocket: true,
+      requestHeaders: [
+        [':method', 'CONNECT'],
+        [':authority', 'app.localhost:20443'],
+        [':scheme', 'https'],
+        [':path', '/?token=abc'],
+        [':protocol', 'websocket'],
+        ['pragma', 'no-cache'],
+        ['origin', 'https://app.localhost:20443'],
+        ['sec-websocket-version', '13'],
+        ['sec-websocket-protocol', 'vite-hmr'],
+        ['sec-websocket-extensions', 'permessage-deflate; client_max_window_bits'],
+      ],
+    }),
+  )!;
+  tap.target('http://127.0.0.1:5173');
+  tap.forwarded('GET', '/?token=abc', [['Host', 'app.localhost:20443'], ['Connection', 'Upgrade'], ['Upgrade', 'websocket'], ['Sec-WebSocket-Key', 'k4ZlL7uJ3yAUZ4sKxFvuNQ=='], ['sec-websocket-version', '13']]);
+  tap.upstreamConnected(false);
+  tap.clientResponse(200, [['sec-websocket-protocol', 'vite-hmr']]);
+  tap.finish();
+  return { recorder, x: recorder.all()[0]! };
+}
+
+test('an HTTP/2 WebSocket (extended CONNECT) becomes the HTTP/1.1 Upgrade handshake that opens it', () => {
+  const { recorder, x } = recordedH2WebSocket();
+  const spec = requestSpecOf(x);
+  assert.equal(spec.method, 'GET');
+  assert.equal(spec.url, 'https://app.localhost:20443/?token=abc');
+  assert.equal(spec.websocket, true);
+  assert.deepEqual(spec.headers, [
+    ['pragma', 'no-cache'],
+    ['origin', 'https://app.localhost:20443'],
+    ['sec-websocket-version', '13'],
+    ['sec-websocket-protocol', 'vite-hmr'],
+    ['sec-websocket-extensions', 'permessage-deflate; client_max_window_bits'],
+    ['Connection', 'Upgrade'],
+    ['Upgrade', 'websocket'],
+    ['Sec-WebSocket-Key', SAMPLE_WEBSOCKET_KEY],
+  ]);
+  assert.equal(Buffer.from(SAMPLE_WEBSOCKET_KEY, 'base64').length, 16, 'a key is base64 of 16 bytes (RFC 6455 §4.1)');
+  const curl = toCurl(spec, { multiline: false }).code;
+  assert.ok(curl.startsWith("curl --http1.1 'https://app.localhost:20443/?token=abc' "), curl);
+  assert.doesNotMatch(curl, /CONNECT|:protocol|:authority/);
+  // Straight to the upstream: the GET the proxy sent, also kept on HTTP/1.1.
+  const upstream = toCurl(requestSpecOf(x, {}, 'upstream'), { multiline: false }).code;
+  assert.ok(upstream.startsWith("curl --http1.1 'http://127.0.0.1:5173/?token=abc' "), upstream);
+  recorder.close();
+});
+
+test('fetch cannot open a WebSocket: a WebSocket row becomes new WebSocket(url, protocols)', () => {
+  const { recorder, x } = recordedH2WebSocket();
+  const { code, warnings } = toFetch(requestSpecOf(x));
+  assert.equal(code, 'const ws = new WebSocket("wss://app.localhost:20443/?token=abc", ["vite-hmr"]);\nws.onmessage = (event) => console.log(event.data);');
+  assert.ok(warnings.some((w) => /cannot open a WebSocket/.test(w)), warnings.join('\n'));
+  assert.ok(warnings.some((w) => /pragma, origin/.test(w)), warnings.join('\n'));
   recorder.close();
 });

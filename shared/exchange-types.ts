@@ -161,7 +161,11 @@ export interface ExchangeDetail {
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'error' | 'pending';
 
 export interface ExchangeFilter {
-  /** Case-insensitive substring of method, host, url, status, or target. */
+  /**
+   * Case-insensitive substring of what a list row shows: the method ("WS" too for
+   * WebSockets), host and path with or without the port ("app.test/api" finds
+   * app.test:8443/api), status, target, or error code.
+   */
   text?: string;
   /** One or several methods (case-insensitive). */
   method?: string | string[];

@@ -3,6 +3,7 @@ import type { ExchangeFilter, StatusClass } from '../../../../shared/exchange-ty
 import type { ListMode } from '../../model/traffic-view';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const WS = 'WS';
 const CLASSES: StatusClass[] = ['2xx', '3xx', '4xx', '5xx', 'error', 'pending'];
 
 export function TrafficToolbar(props: {
@@ -32,23 +33,29 @@ export function TrafficToolbar(props: {
         type="search"
         aria-label="Filter text"
         placeholder="Filter: method, host/path, status…"
-        title="Shows the exchanges whose method, host and path (app.test/api), status, target or error code contain this text"
+        title="Shows the exchanges whose method (WS for WebSockets), host and path (app.test/api, with or without the port), status, target or error code contain this text"
         value={f.text ?? ''}
         onChange={(e) => props.onFilter({ ...f, text: e.target.value })}
       />
       <select
         className="input"
         aria-label="Method"
-        value={typeof f.method === 'string' ? f.method : ''}
+        value={f.websocket ? WS : typeof f.method === 'string' ? f.method : ''}
         onChange={(e) => {
-          const { method: _m, ...rest } = f;
-          props.onFilter(e.target.value ? { ...rest, method: e.target.value } : rest);
+          const { method: _m, websocket: _w, ...rest } = f;
+          const v = e.target.value;
+          // The choices mirror the Method column, which shows WS for WebSockets (sent as GET or
+          // CONNECT): "WS" is the websocket filter, and a method leaves the WebSockets out.
+          props.onFilter(v === WS ? { ...rest, websocket: true } : v ? { ...rest, method: v, websocket: false } : rest);
         }}
       >
         <option value="">Any method</option>
         {METHODS.map((m) => (
           <option key={m}>{m}</option>
         ))}
+        <option value={WS} title="WebSocket connections">
+          WS
+        </option>
       </select>
       <div className="chips" role="group" aria-label="Status class">
         {CLASSES.map((c) => (

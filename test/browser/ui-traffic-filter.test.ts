@@ -1,0 +1,115 @@
+/**
+ * The traffic list's filters and the detail pane against real traffic: Debian's
+ * Chromium drives the renderer of a real headless GatehouseInstance; requests
+ * and WebSockets go through the proxy on its (non-default) port.
+ */
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { request } from 'undici';
+import { WebSocket } from 'ws';
+import { GatehouseInstance } from '../../main/instance/gatehouse-instance';
+import { memoryLogger } from '../../main/engine/logger';
+import { startBackend, startWsBackend, type Backend, type WsBackend } from '../support/backends';
+import { tempDataDir } from '../support/temp-data-dir';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureRendererBuilt } from '../support/renderer-build';
+
+const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
+
+/** What before() starts: an app backend and a WebSocket backend behind a Gatehouse instance, and Chromium on its dashboard. */
+interface Setup {
+  tmp: { dir: string; cleanup: () => void };
+  backend: Backend;
+  wsBackend: WsBackend;
+  instance: GatehouseInstance;
+  browser: Browser;
+}
+const s = {} as Partial<Setup>;
+let page: Page;
+const pageErrors: string[] = [];
+
+function port(): number {
+  return s.instance!.info().httpPort!;
+}
+
+/** A GET through the proxy, with Host "<name>:<port>" as a browser sends it on a non-default port. */
+async function get(name: string, pathAndQuery: string, address = '127.0.0.1'): Promise<number> {
+  const origin = address.includes(':') ? `http://[${address}]:${port()}` : `http://${address}:${port()}`;
+  const res = await request(`${origin}${pathAndQuery}`, { headers: { host: `${name}:${port()}` } });
+  await res.body.dump();
+  return res.statusCode;
+}
+
+async function openWebSocket(pathAndQuery: string): Promise<void> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port()}${pathAndQuery}`, { headers: { host: `hmr.localhost:${port()}` } });
+  await new Promise((resolve, reject) => ws.once('message', resolve).once('error', reject));
+  ws.close();
+  await new Promise((resolve) => ws.once('close', resolve));
+}
+
+before(async () => {
+  const staticDir = ensureRendererBuilt();
+  const tmp = (s.tmp = tempDataDir('gatehouse-ui-filter-'));
+  s.backend = await startBackend(undefined, { name: 'app' });
+  s.wsBackend = await startWsBackend();
+  const configPath = path.join(tmp.dir, 'config.json');
+  const routes = [
+    { host: 'app.localhost', target: s.backend.url, https: false },
+    { host: 'hmr.localhost', target: s.wsBackend.url, https: false },
+  ];
+  fs.writeFileSync(configPath, JSON.stringify({ routes }));
+  s.instance = await GatehouseInstance.start({ configPath, dataDir: path.join(tmp.dir, 'data'), headless: true, logger: memoryLogger(), httpPort: 0, listen: ['127.0.0.1'], staticDir });
+  assert.equal(await get('app.localhost', '/api/items?page=2'), 200);
+  assert.equal(await get('app.localhost', '/about'), 200);
+  await openWebSocket('/socket?token=abc');
+  s.browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  page = await s.browser.newPage({ viewport: { width: 1360, height: 820 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${s.instance.dashboardUrl}#/traffic`);
+  await page.locator('.list-foot', { hasText: /^3 exchanges/ }).waitFor();
+});
+
+after(async () => {
+  await s.browser?.close();
+  await s.instance?.stop(0);
+  await s.backend?.close();
+  await s.wsBackend?.close();
+  s.tmp?.cleanup();
+});
+
+async function shownPaths(): Promise<string[]> {
+  return page.locator('.list-row .mono').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? '').sort());
+}
+
+test('the text filter finds host/path without the port, and "ws" finds the WS rows', async () => {
+  const filter = page.getByLabel('Filter text');
+  await filter.fill('app.localhost/api');
+  await page.locator('.list-foot', { hasText: /^1 of 3 exchanges/ }).waitFor();
+  assert.deepEqual(await shownPaths(), ['/api/items?page=2']);
+  await filter.fill(`app.localhost:${port()}/api`);
+  await page.locator('.list-foot', { hasText: /^1 of 3 exchanges/ }).waitFor();
+  await filter.fill('ws');
+  await page.locator('.list-foot', { hasText: /^1 of 3 exchanges/ }).waitFor();
+  assert.equal(await page.locator('.list-row .method').textContent(), 'WS');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'ui-filter-ws-text.png') });
+  await filter.fill('');
+  await page.locator('.list-foot', { hasText: /^3 exchanges/ }).waitFor();
+});
+
+test('the Method menu offers WS, which shows the WebSocket rows, and GET shows the rows the column calls GET', async () => {
+  const method = page.getByLabel('Method');
+  await method.selectOption('WS');
+  await page.locator('.list-foot', { hasText: /^1 of 3 exchanges/ }).waitFor();
+  assert.deepEqual(await page.locator('.list-row .method').allTextContents(), ['WS']);
+  // GET, as the column shows it: the WebSocket (opened with a GET) is not among them.
+  await method.selectOption('GET');
+  await page.locator('.list-foot', { hasText: /^2 of 3 exchanges/ }).waitFor();
+  assert.deepEqual(await page.locator('.list-row .method').allTextContents(), ['GET', 'GET']);
+  await method.selectOption('');
+  await page.locator('.list-foot', { hasText: /^3 exchanges/ }).waitFor();
+  assert.deepEqual(pageErrors, []);
+});

@@ -113,3 +113,20 @@ test('the Method menu offers WS, which shows the WebSocket rows, and GET shows t
   await page.locator('.list-foot', { hasText: /^3 exchanges/ }).waitFor();
   assert.deepEqual(pageErrors, []);
 });
+
+test('the timings of a request on a reused upstream connection show no connect', async () => {
+  // /about went second to the same backend: undici reused the keep-alive connection.
+  const x = (await s.instance!.api['exchanges.list']({ filter: { text: '/about' } })).items[0]!;
+  const detail = await s.instance!.api['exchanges.get']({ id: x.id });
+  assert.equal(detail.exchange.timings.connectionReused, true);
+  await page.locator(`.list-row[data-id="${x.id}"]`).click();
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  const timings = page.getByLabel('Timings');
+  await timings.waitFor();
+  const labels = await timings.locator('.wf-row .muted').allTextContents();
+  assert.equal(labels[0], 'Before sending (reused)');
+  assert.ok(!labels.some((l) => /connect/i.test(l)), labels.join(', '));
+  assert.match((await timings.locator('.wf-row[data-phase="queue"]').getAttribute('title'))!, /no connect/);
+  await page.screenshot({ path: path.join(SHOTS, 'ui-timings-reused.png') });
+  await page.getByRole('button', { name: 'Close detail' }).click();
+});

@@ -127,10 +127,20 @@ test('timing waterfall', () => {
     ['wait', 40, 0.1, 0.4],
     ['receive', 50, 0.5, 0.5],
   ]);
-  const reused = buildWaterfall({ received: 5, upstreamConnected: 5, connectionReused: true });
-  assert.equal(reused.totalMs, 0);
-  assert.equal(reused.segments[0]!.label, 'Connection reused');
+  assert.deepEqual(w.segments.map((s) => s.label), ['Connect upstream', 'Waiting for response head', 'Receiving response']);
   assert.deepEqual(buildWaterfall({ received: 5 }).segments, []);
+});
+
+test('timing waterfall: a reused connection has no connect phase; the time before sending on it is its own phase', () => {
+  // 5 ms passed before the request was written on a pooled connection (route handling, added latency, a busy pool).
+  const w = buildWaterfall({ received: 1000, upstreamConnected: 1005, connectionReused: true, responseHeaders: 1020, responseEnd: 1030 });
+  assert.deepEqual(w.segments.map((s) => [s.phase, s.label, s.ms]), [
+    ['queue', 'Before sending (reused)', 5],
+    ['wait', 'Waiting for response head', 15],
+    ['receive', 'Receiving response', 10],
+  ]);
+  assert.match(w.segments[0]!.hint, /reused from the keep-alive pool, so there was no connect/);
+  assert.ok(!w.segments.some((s) => s.phase === 'connect' || /connect/i.test(s.label)), 'nothing reads as a connect time');
 });
 
 test('hex dump', () => {

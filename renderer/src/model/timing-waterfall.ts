@@ -4,10 +4,18 @@ import type { ExchangeTimings } from '../../../shared/exchange-types';
  * The phases of one exchange as bars on a shared time axis: from the request
  * head arriving, to the upstream connection, to the response head, to the end.
  * Pure; the view draws each segment at `offset`/`length` fractions of the whole.
+ *
+ * The first phase ends when the request got its upstream connection. For a new
+ * connection that is "connect"; for one reused from the keep-alive pool there
+ * was no connect, and the time is what passed before the request was written
+ * on it ("queue": route handling, added latency, waiting for a free connection),
+ * which HAR calls "blocked".
  */
 export interface WaterfallSegment {
-  phase: 'connect' | 'wait' | 'receive';
+  phase: 'connect' | 'queue' | 'wait' | 'receive';
   label: string;
+  /** What the phase measures, for a tooltip. */
+  hint: string;
   ms: number;
   /** Fractions of the total, 0..1. */
   offset: number;
@@ -19,12 +27,20 @@ export interface Waterfall {
   segments: WaterfallSegment[];
 }
 
-const LABELS = { connect: 'Connect upstream', wait: 'Waiting for response head', receive: 'Receiving response' } as const;
+const LABELS: Record<WaterfallSegment['phase'], { label: string; hint: string }> = {
+  connect: { label: 'Connect upstream', hint: 'From the request head arriving to a new upstream connection being ready' },
+  queue: {
+    label: 'Before sending (reused)',
+    hint: 'The upstream connection was reused from the keep-alive pool, so there was no connect: this is the time before the request was written on it (route handling, added latency, waiting for a free connection)',
+  },
+  wait: { label: 'Waiting for response head', hint: 'From the upstream connection to the response head' },
+  receive: { label: 'Receiving response', hint: 'From the response head to the end of the response' },
+};
 
 export function buildWaterfall(t: ExchangeTimings): Waterfall {
   const start = t.received;
   const marks: Array<{ phase: WaterfallSegment['phase']; at: number | undefined }> = [
-    { phase: 'connect', at: t.upstreamConnected },
+    { phase: t.connectionReused ? 'queue' : 'connect', at: t.upstreamConnected },
     { phase: 'wait', at: t.responseHeaders },
     { phase: 'receive', at: t.responseEnd },
   ];
@@ -38,7 +54,7 @@ export function buildWaterfall(t: ExchangeTimings): Waterfall {
     const to = Math.max(from, m.at);
     segments.push({
       phase: m.phase,
-      label: m.phase === 'connect' && t.connectionReused ? 'Connection reused' : LABELS[m.phase],
+      ...LABELS[m.phase],
       ms: to - from,
       offset: total > 0 ? (from - start) / total : 0,
       length: total > 0 ? (to - from) / total : 0,

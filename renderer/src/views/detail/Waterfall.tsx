@@ -8,7 +8,7 @@ export function Waterfall(props: { timings: ExchangeTimings }) {
   return (
     <div className="waterfall" aria-label="Timings">
       {w.segments.map((s) => (
-        <div className="wf-row" key={s.phase}>
+        <div className="wf-row" key={s.phase} data-phase={s.phase} title={s.hint}>
           <span className="muted">{s.label}</span>
           <div className="wf-track">
             <div className={`wf-bar wf-${s.phase}`} style={{ left: `${s.offset * 100}%`, width: `${s.length * 100}%` }} />

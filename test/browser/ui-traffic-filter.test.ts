@@ -60,16 +60,17 @@ before(async () => {
     { host: 'hmr.localhost', target: s.wsBackend.url, https: false },
   ];
   fs.writeFileSync(configPath, JSON.stringify({ routes }));
-  s.instance = await GatehouseInstance.start({ configPath, dataDir: path.join(tmp.dir, 'data'), headless: true, logger: memoryLogger(), httpPort: 0, listen: ['127.0.0.1'], staticDir });
+  s.instance = await GatehouseInstance.start({ configPath, dataDir: path.join(tmp.dir, 'data'), headless: true, logger: memoryLogger(), httpPort: 0, listen: ['127.0.0.1', '::1'], staticDir });
   assert.equal(await get('app.localhost', '/api/items?page=2'), 200);
   assert.equal(await get('app.localhost', '/about'), 200);
   await openWebSocket('/socket?token=abc');
+  assert.equal(await get('app.localhost', '/from-ipv6', '::1'), 200);
   s.browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   page = await s.browser.newPage({ viewport: { width: 1360, height: 820 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.setDefaultTimeout(15_000);
   await page.goto(`${s.instance.dashboardUrl}#/traffic`);
-  await page.locator('.list-foot', { hasText: /^3 exchanges/ }).waitFor();
+  await page.locator('.list-foot', { hasText: /^4 exchanges/ }).waitFor();
 });
 
 after(async () => {
@@ -87,30 +88,30 @@ async function shownPaths(): Promise<string[]> {
 test('the text filter finds host/path without the port, and "ws" finds the WS rows', async () => {
   const filter = page.getByLabel('Filter text');
   await filter.fill('app.localhost/api');
-  await page.locator('.list-foot', { hasText: /^1 of 3 exchanges/ }).waitFor();
+  await page.locator('.list-foot', { hasText: /^1 of 4 exchanges/ }).waitFor();
   assert.deepEqual(await shownPaths(), ['/api/items?page=2']);
   await filter.fill(`app.localhost:${port()}/api`);
-  await page.locator('.list-foot', { hasText: /^1 of 3 exchanges/ }).waitFor();
+  await page.locator('.list-foot', { hasText: /^1 of 4 exchanges/ }).waitFor();
   await filter.fill('ws');
-  await page.locator('.list-foot', { hasText: /^1 of 3 exchanges/ }).waitFor();
+  await page.locator('.list-foot', { hasText: /^1 of 4 exchanges/ }).waitFor();
   assert.equal(await page.locator('.list-row .method').textContent(), 'WS');
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, 'ui-filter-ws-text.png') });
   await filter.fill('');
-  await page.locator('.list-foot', { hasText: /^3 exchanges/ }).waitFor();
+  await page.locator('.list-foot', { hasText: /^4 exchanges/ }).waitFor();
 });
 
 test('the Method menu offers WS, which shows the WebSocket rows, and GET shows the rows the column calls GET', async () => {
   const method = page.getByLabel('Method');
   await method.selectOption('WS');
-  await page.locator('.list-foot', { hasText: /^1 of 3 exchanges/ }).waitFor();
+  await page.locator('.list-foot', { hasText: /^1 of 4 exchanges/ }).waitFor();
   assert.deepEqual(await page.locator('.list-row .method').allTextContents(), ['WS']);
   // GET, as the column shows it: the WebSocket (opened with a GET) is not among them.
   await method.selectOption('GET');
-  await page.locator('.list-foot', { hasText: /^2 of 3 exchanges/ }).waitFor();
-  assert.deepEqual(await page.locator('.list-row .method').allTextContents(), ['GET', 'GET']);
+  await page.locator('.list-foot', { hasText: /^3 of 4 exchanges/ }).waitFor();
+  assert.deepEqual(await page.locator('.list-row .method').allTextContents(), ['GET', 'GET', 'GET']);
   await method.selectOption('');
-  await page.locator('.list-foot', { hasText: /^3 exchanges/ }).waitFor();
+  await page.locator('.list-foot', { hasText: /^4 exchanges/ }).waitFor();
   assert.deepEqual(pageErrors, []);
 });
 
@@ -128,5 +129,14 @@ test('the timings of a request on a reused upstream connection show no connect',
   assert.ok(!labels.some((l) => /connect/i.test(l)), labels.join(', '));
   assert.match((await timings.locator('.wf-row[data-phase="queue"]').getAttribute('title'))!, /no connect/);
   await page.screenshot({ path: path.join(SHOTS, 'ui-timings-reused.png') });
+  await page.getByRole('button', { name: 'Close detail' }).click();
+});
+
+test('the Overview shows an IPv6 client as [address]:port', async () => {
+  const row = page.locator('.list-row', { hasText: '/from-ipv6' });
+  await row.click();
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  const client = page.locator('dl.kv dt', { hasText: /^Client$/ }).locator('xpath=following-sibling::dd[1]');
+  assert.match((await client.textContent())!, /^\[::1\]:\d+ · HTTP\/1\.1 · http$/);
   await page.getByRole('button', { name: 'Close detail' }).click();
 });

@@ -23,6 +23,11 @@ export function formatDuration(ms: number | undefined): string {
   return `${m} m ${s} s`;
 }
 
+/** An address and port as one would type them: IPv6 in brackets ("[::1]:40140"), so the port is not read as part of it. */
+export function formatAddressPort(address: string, port: number): string {
+  return address.includes(':') && !address.startsWith('[') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
 export function formatClock(epochMs: number): string {
   const d = new Date(epochMs);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');

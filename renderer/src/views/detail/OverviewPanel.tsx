@@ -1,5 +1,5 @@
 import type { Exchange } from '../../../../shared/exchange-types';
-import { formatBytes, formatClock, formatDuration } from '../../model/format';
+import { formatAddressPort, formatBytes, formatClock, formatDuration } from '../../model/format';
 import { CodeGen } from './CodeGen';
 import { Waterfall } from './Waterfall';
 
@@ -26,7 +26,7 @@ export function OverviewPanel(props: { x: Exchange; onOpen: (id: string) => void
           </dd>
           <dt>Client</dt>
           <dd className="mono">
-            {x.clientAddress}:{x.clientPort} · HTTP/{x.httpVersion} · {x.scheme}
+            {formatAddressPort(x.clientAddress, x.clientPort)} · HTTP/{x.httpVersion} · {x.scheme}
           </dd>
           <dt>TLS</dt>
           <dd>{x.tls ? [x.tls.version, x.tls.alpn && `ALPN ${x.tls.alpn}`, x.tls.sni && `SNI ${x.tls.sni}`, x.tls.cipher].filter(Boolean).join(' · ') : <span className="faint">plain HTTP</span>}</dd>

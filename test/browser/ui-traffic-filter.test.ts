@@ -58,6 +58,8 @@ before(async () => {
   const routes = [
     { host: 'app.localhost', target: s.backend.url, https: false },
     { host: 'hmr.localhost', target: s.wsBackend.url, https: false },
+    // HTTPS: plain HTTP requests get Gatehouse's own 308 to https.
+    { host: 'secure.localhost', target: s.backend.url, https: true },
   ];
   fs.writeFileSync(configPath, JSON.stringify({ routes }));
   s.instance = await GatehouseInstance.start({ configPath, dataDir: path.join(tmp.dir, 'data'), headless: true, logger: memoryLogger(), httpPort: 0, listen: ['127.0.0.1', '::1'], staticDir });
@@ -139,4 +141,30 @@ test('the Overview shows an IPv6 client as [address]:port', async () => {
   const client = page.locator('dl.kv dt', { hasText: /^Client$/ }).locator('xpath=following-sibling::dd[1]');
   assert.match((await client.textContent())!, /^\[::1\]:\d+ · HTTP\/1\.1 · http$/);
   await page.getByRole('button', { name: 'Close detail' }).click();
+});
+
+test('an answer Gatehouse made itself, exported to HAR and imported, shows its time in whole milliseconds', async () => {
+  const res = await request(`http://127.0.0.1:${port()}/old`, { headers: { host: `secure.localhost:${port()}` } });
+  await res.body.dump();
+  assert.equal(res.statusCode, 308);
+  const redirect = page.locator('.list-row', { hasText: 'secure.localhost' });
+  await redirect.waitFor();
+  const id = (await redirect.getAttribute('data-id'))!;
+  const { har } = await s.instance!.api['har.export']({ ids: [id] });
+  const file = path.join(s.tmp!.dir, 'redirect.har');
+  fs.writeFileSync(file, JSON.stringify(har));
+  await page.getByLabel('Import HAR file').setInputFiles(file);
+  await page.getByText(/Imported 1 exchange from redirect\.har/).waitFor();
+  const imported = page.locator('.list-row', { hasText: 'secure.localhost', has: page.locator('.tag', { hasText: 'imported' }) });
+  await imported.waitFor();
+  // The row's Time cell: "3 ms" like every other row, never "0.00 ms".
+  const time = (await imported.locator('.num').nth(2).textContent())!;
+  assert.match(time, /^\d+ ms$/, time);
+  await imported.click();
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  const duration = page.locator('dl.kv dt', { hasText: /^Duration$/ }).locator('xpath=following-sibling::dd[1]');
+  assert.match((await duration.textContent())!, /^\d+ ms$/);
+  for (const cell of await page.getByLabel('Timings').locator('.num').allTextContents()) assert.match(cell, /^\d+ ms$/);
+  await page.screenshot({ path: path.join(SHOTS, 'ui-imported-redirect.png') });
+  assert.deepEqual(pageErrors, []);
 });

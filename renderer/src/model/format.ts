@@ -13,9 +13,12 @@ export function formatBytes(n: number | undefined): string {
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
 }
 
+/** "3 ms", "1.25 s", "2 m 5 s"; under a millisecond "0.42 ms", "0.5 ms", "< 0.01 ms", and "0 ms" (never "0.00 ms"). */
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms === 0) return '0 ms';
+  if (ms < 0.005) return '< 0.01 ms';
+  if (ms < 1) return `${Number(ms.toFixed(2))} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
   const m = Math.floor(ms / 60_000);

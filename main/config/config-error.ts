@@ -4,6 +4,8 @@ import type { CodedError } from '../../shared/http-types';
 export type ConfigErrorCode =
   /** The file does not parse or does not validate; `issues` says where and why. */
   | 'CONFIG_INVALID'
+  /** The file does not exist (and this operation does not create it). */
+  | 'CONFIG_MISSING'
   /** The file could not be read or written. */
   | 'CONFIG_IO'
   /** The file kept changing under a route edit; nothing was written. */
@@ -13,6 +15,7 @@ export type ConfigErrorCode =
 
 const STATUS: Record<ConfigErrorCode, number> = {
   CONFIG_INVALID: 422,
+  CONFIG_MISSING: 409,
   CONFIG_IO: 500,
   CONFIG_BUSY: 409,
   ROUTE_EXISTS: 409,

@@ -56,12 +56,29 @@ export class ConfigStore {
     return { file: this.file, text, config: result.config, created };
   }
 
-  /** Reads and validates the file without creating anything. */
+  /**
+   * Reads and validates the file without creating anything. A missing file is
+   * ConfigError CONFIG_MISSING, whose message says how to create it.
+   */
   async read(): Promise<{ text: string; config: GatehouseConfig }> {
     const text = await this.readText();
     const result = parseConfigText(text, this.file);
     if (!result.ok) throw ConfigError.invalid(this.file, result.issues, 'fix it and try again');
     return { text, config: result.config };
+  }
+
+  /**
+   * For commands that only read settings (the CA's suffixes, DNS ports): the
+   * file's config, or the defaults `gatehouse start` would write when there is
+   * no file yet — never creating it. `missing` says which it was.
+   */
+  async readOrDefaults(): Promise<{ config: GatehouseConfig; missing: boolean }> {
+    try {
+      return { config: (await this.read()).config, missing: false };
+    } catch (err) {
+      if (err instanceof ConfigError && err.code === 'CONFIG_MISSING') return { config: defaultConfig(), missing: true };
+      throw err;
+    }
   }
 
   addRoute(route: RouteConfig): Promise<RouteConfig> {
@@ -91,11 +108,11 @@ export class ConfigStore {
 
   /**
    * Applies `change` to the current file. Refuses (ConfigError, file untouched)
-   * when the file on disk is invalid or the result would be; redoes the change
+   * when the file is missing (CONFIG_MISSING: never recreated with the defaults
+   * here), is invalid, or the result would be; redoes the change
    * when the file changes between reading and writing.
    */
   async edit<T>(change: (text: string, config: GatehouseConfig) => EditResult<T>, what: string): Promise<T> {
-    await this.createIfMissing();
     for (let attempt = 0; attempt < EDIT_ATTEMPTS; attempt++) {
       const before = await this.readText();
       const current = parseConfigText(before, this.file);
@@ -121,7 +138,15 @@ export class ConfigStore {
       return await fs.promises.readFile(this.file, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      if (code === 'ENOENT') {
+        throw new ConfigError(
+          'CONFIG_MISSING',
+          `the config file ${this.file} does not exist; \`gatehouse start\` or \`gatehouse route add\` creates it`,
+          [],
+          { cause: err },
+        );
+      }
+      const why = code === 'EACCES' ? 'permission denied' : (err as Error).message;
       throw new ConfigError('CONFIG_IO', `cannot read the config file ${this.file}: ${why}`, [], { cause: err });
     }
   }
@@ -134,8 +159,14 @@ export class ConfigStore {
     }
   }
 
-  /** First run: the directory, the default config and the schema copy. Returns true when it created the file. */
-  private async createIfMissing(): Promise<boolean> {
+  /**
+   * First run: the directory, the default config and the schema copy. Returns true
+   * when it created the file. Only `gatehouse start` (through load()) and
+   * `gatehouse route add` create the file; every other command and every edit
+   * refuses a missing file (CONFIG_MISSING) rather than write the defaults over
+   * what a running Gatehouse still serves.
+   */
+  async createIfMissing(): Promise<boolean> {
     if (fs.existsSync(this.file)) return false;
     try {
       await fs.promises.mkdir(path.dirname(this.file), { recursive: true });

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ApiHandlers, InstanceInfo } from '../../shared/api-contract';
 import { DEFAULT_LISTEN, formatConfigIssue, routeId, type ConfigIssue, type GatehouseConfig } from '../../shared/config';
+import { ConfigError } from '../config/config-error';
 import { ConfigStore } from '../config/config-store';
 import { watchConfig, type ConfigWatcher } from '../config/config-watcher';
 import { ensureDataDir } from '../config/data-dir';
@@ -206,7 +207,18 @@ export class GatehouseInstance {
   private appliedEdits(): ConfigPort {
     const store = this.store;
     const thenApply = async <T>(edit: Promise<T>): Promise<T> => {
-      const result = await edit;
+      const result = await edit.catch((err: unknown) => {
+        if (err instanceof ConfigError && err.code === 'CONFIG_MISSING') {
+          // Never recreated with the defaults: that would replace the routes this instance still serves.
+          throw new ConfigError(
+            'CONFIG_MISSING',
+            `the config file ${store.file} does not exist (deleted while Gatehouse runs; the running routes were kept); restore it, then edit again`,
+            [],
+            { cause: err },
+          );
+        }
+        throw err;
+      });
       const { config, text } = await store.read();
       this.applyConfig(config);
       // The watcher must measure the next hand edit against this text, not the one before

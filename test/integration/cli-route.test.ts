@@ -42,15 +42,16 @@ function oneLine(stderr: string): string {
 
 test('route add / ls / disable / enable / rm edit the config file', async () => {
   const s = sandbox('routes');
-  let r = await runGatehouse(s, ['route', 'ls']);
+  // The first route add creates the file with the default route (route ls never creates it: cli-config-missing.test.ts).
+  let r = await runGatehouse(s, ['route', 'add', 'App.Test/api/', '4000', '--strip-path']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /app\.test\s+on\s+http:\/\/127\.0\.0\.1:3000/);
-  assert.ok(fs.existsSync(path.join(path.dirname(s.configFile), 'gatehouse.schema.json')), 'first run writes the schema copy');
-
-  r = await runGatehouse(s, ['route', 'add', 'App.Test/api/', '4000', '--strip-path']);
-  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /created .*config\.json with the default route/);
   assert.match(r.stdout, /added app\.test\/api → http:\/\/127\.0\.0\.1:4000 \(strip path\)/);
   assert.match(r.stdout, /not running/);
+  assert.ok(fs.existsSync(path.join(path.dirname(s.configFile), 'gatehouse.schema.json')), 'first run writes the schema copy');
+  r = await runGatehouse(s, ['route', 'ls']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /app\.test\s+on\s+http:\/\/127\.0\.0\.1:3000/);
   r = await runGatehouse(s, ['route', 'add', '*.shop.test', '3001', 'localhost:3002', 'unix:/run/shop.sock', '--balance', 'least-connections']);
   assert.equal(r.code, 0, r.stderr);
 

@@ -225,3 +225,20 @@ test(
     assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')).routes, []);
   }),
 );
+
+test(
+  'a missing file is never recreated by a read or an edit: CONFIG_MISSING, and the file stays missing',
+  withDir(async (dir) => {
+    const file = path.join(dir, 'gone', 'config.json');
+    const store = new ConfigStore(file);
+    await rejectsWith(store.read(), 'CONFIG_MISSING', /config\.json does not exist; `gatehouse start` or `gatehouse route add` creates it/);
+    const err = await rejectsWith(store.addRoute({ host: 'x.test', target: 'http://127.0.0.1:3001' }), 'CONFIG_MISSING');
+    assert.equal(err.status, 409);
+    await rejectsWith(store.setRouteEnabled('app.test', false), 'CONFIG_MISSING');
+    await rejectsWith(store.updateSettings({ httpPort: 8080 }), 'CONFIG_MISSING');
+    assert.deepEqual(await store.readOrDefaults(), { config: defaultConfig(), missing: true });
+    assert.equal(fs.existsSync(path.dirname(file)), false);
+    assert.equal(await store.createIfMissing(), true);
+    assert.deepEqual((await store.readOrDefaults()).missing, false);
+  }),
+);

@@ -2,6 +2,7 @@ import type { GatehouseConfig } from '../../../shared/config';
 import type { CertificateAuthority } from '../../tls/certificate-authority';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
 import type { CliCommand } from '../cli-command';
+import { configOrDefaults } from '../config-or-defaults';
 import { EXIT_OK, println, UsageError, type CliContext } from '../cli-context';
 
 /** `gatehouse ca path|show`: where the local root certificate is, and what it says. */
@@ -21,7 +22,7 @@ ${COMMON_USAGE}`;
 
 const OPTIONS = { ...COMMON_OPTIONS, json: { type: 'boolean' } } as const;
 
-/** Loads the config and opens (or creates) the CA with its suffixes: shared by ca, trust, untrust. */
+/** Reads the config (never creating it) and opens (or creates) the CA with its suffixes: shared by ca, trust, untrust. */
 export async function openCa(
   values: { config?: string | undefined; 'data-dir'?: string | undefined },
   ctx: CliContext,
@@ -29,10 +30,9 @@ export async function openCa(
 ): Promise<{ ca: CertificateAuthority; config: GatehouseConfig; dataDir: string; configFile: string }> {
   const paths = pathsFrom(values, ctx);
   // Loaded on use, so --help and usage errors stay instant.
-  const { ConfigStore } = require('../../config/config-store') as typeof import('../../config/config-store');
   const { ensureDataDir } = require('../../config/data-dir') as typeof import('../../config/data-dir');
   const { CertificateAuthority } = require('../../tls/certificate-authority') as typeof import('../../tls/certificate-authority');
-  const { config } = await new ConfigStore(paths.configFile).load();
+  const config = await configOrDefaults(paths.configFile, ctx);
   ensureDataDir(paths.dataDir);
   const logger = {
     info: (m: string) => println(ctx.stderr, m),

@@ -1,6 +1,7 @@
 import { DEFAULT_DNS_PORT } from '../../../shared/config';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom, portOption } from '../cli-args';
 import type { CliCommand } from '../cli-command';
+import { configOrDefaults } from '../config-or-defaults';
 import { EXIT_FAILURE, EXIT_OK, println, UsageError, type CliContext } from '../cli-context';
 import { systemContextFor } from './trust';
 
@@ -59,9 +60,8 @@ export const dnsCommand: CliCommand = {
 
     let change: Awaited<ReturnType<typeof dnsSetup.planDnsSetup>>;
     if (sub === 'setup') {
-      const { ConfigStore } = require('../../config/config-store') as typeof import('../../config/config-store');
       const { permittedSuffixes } = require('../../tls/permitted-names') as typeof import('../../tls/permitted-names');
-      const { config } = await new ConfigStore(pathsFrom(values, ctx).configFile).load();
+      const config = await configOrDefaults(pathsFrom(values, ctx).configFile, ctx);
       change = await dnsSetup.planDnsSetup(
         {
           suffixes: permittedSuffixes(config.suffixes),

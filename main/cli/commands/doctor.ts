@@ -6,6 +6,7 @@ import { DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, FALLBACK_HTTP_
 import type { DoctorCheck } from '../../trust/doctor-check';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
 import type { CliCommand } from '../cli-command';
+import { configOrDefaults } from '../config-or-defaults';
 import { EXIT_FAILURE, EXIT_OK, println } from '../cli-context';
 import { systemContextFor } from './trust';
 
@@ -175,7 +176,6 @@ export const doctorCommand: CliCommand = {
       return EXIT_OK;
     }
     const paths = pathsFrom(values, ctx);
-    const { ConfigStore } = require('../../config/config-store') as typeof import('../../config/config-store');
     const { readInstanceFile } = require('../../instance/instance-file') as typeof import('../../instance/instance-file');
     const { checkCa, trustChecks } = require('../../trust/ca-checks') as typeof import('../../trust/ca-checks');
     const { checkNames } = require('../../dns/name-checks') as typeof import('../../dns/name-checks');
@@ -183,7 +183,7 @@ export const doctorCommand: CliCommand = {
     const { rootCaFromPem } = require('../../trust/trust-store') as typeof import('../../trust/trust-store');
     const { formatDoctorCheck } = require('../../trust/doctor-check') as typeof import('../../trust/doctor-check');
 
-    const { config } = await new ConfigStore(paths.configFile).read();
+    const config = await configOrDefaults(paths.configFile, ctx);
     const checks: DoctorCheck[] = [];
     const ca = checkCa(paths.dataDir, config.suffixes);
     checks.push(...ca.checks);

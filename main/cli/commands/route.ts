@@ -1,10 +1,12 @@
+import * as fs from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import type { RouteView } from '../../../shared/api-contract';
 import { normalizeRoutePath, parseRouteSpec, routeId, routeTargets, type RouteConfig } from '../../../shared/config';
 import { readInstanceFile } from '../../instance/instance-file';
 import { balanceOption, COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
 import type { CliCommand } from '../cli-command';
-import { EXIT_OK, println, UsageError, type CliContext } from '../cli-context';
+import { CliFailure, EXIT_OK, println, UsageError, type CliContext } from '../cli-context';
+import type { ConfigStore } from '../../config/config-store';
 
 /** `gatehouse route ls|add|rm|enable|disable`: edits the config file; a running Gatehouse picks the change up. */
 
@@ -103,7 +105,8 @@ async function runSub(sub: Sub, args: string[], ctx: CliContext): Promise<number
 
   switch (sub) {
     case 'ls': {
-      const { config } = await store.load();
+      // Read only: a missing file is reported (CONFIG_MISSING), never created with the defaults.
+      const { config } = await store.read();
       const views: RouteView[] = config.routes.map((route) => ({ id: routeId(route), route, enabled: route.enabled !== false }));
       if (v.json) println(ctx.stdout, JSON.stringify(views, null, 2));
       else printTable(views, ctx);
@@ -118,6 +121,7 @@ async function runSub(sub: Sub, args: string[], ctx: CliContext): Promise<number
         balance: balanceOption(v.balance as string | undefined, command),
         disabled: v.disabled === true,
       });
+      await createConfigForAdd(store, paths.dataDir, ctx);
       await store.addRoute(route);
       println(ctx.stdout, `added ${describe(route)}`);
       printPickup(ctx, paths.dataDir);
@@ -139,6 +143,23 @@ async function runSub(sub: Sub, args: string[], ctx: CliContext): Promise<number
       return EXIT_OK;
     }
   }
+}
+
+/**
+ * `route add` is the one route command that may create the config file (with the
+ * defaults, as `gatehouse start` does) — but not while a running Gatehouse still
+ * serves routes it read from that file: the defaults would replace them.
+ */
+async function createConfigForAdd(store: ConfigStore, dataDir: string, ctx: CliContext): Promise<void> {
+  if (fs.existsSync(store.file)) return;
+  const running = readInstanceFile(dataDir);
+  if (running && running.configPath === store.file) {
+    throw new CliFailure(
+      `the config file ${store.file} does not exist, but the running Gatehouse (pid ${running.pid}) still serves the routes it last read from it; ` +
+        'creating it now would replace them with the default route. Restore the file (or stop Gatehouse) and try again',
+    );
+  }
+  if (await store.createIfMissing()) println(ctx.stdout, `created ${store.file} with the default route (app.test → http://127.0.0.1:3000)`);
 }
 
 function onlyRouteRef(positionals: string[], command: string): string {

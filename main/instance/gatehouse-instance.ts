@@ -16,6 +16,7 @@ import { startHttpsPart, type HttpsPart } from '../tls/https-part';
 import { startDnsPart, type DnsPart } from '../dns/dns-part';
 import { createCaPort } from '../trust/ca-port';
 import { removeInstanceFile, writeInstanceFile } from './instance-file';
+import { refuseIfRunning } from './running-instance';
 import { gatehouseVersion } from './version';
 import { lanExposureWarning } from './lan-exposure';
 
@@ -106,7 +107,9 @@ export class GatehouseInstance {
     const log = options.logger;
 
     // 1. State directory and config (a config that does not validate stops the start here).
+    //    A live Gatehouse on the same data directory stops it first: its instance.json is not ours to replace.
     ensureDataDir(options.dataDir);
+    await refuseIfRunning(options.dataDir);
     const loaded = await this.store.load();
     if (loaded.created) log.info(`created ${loaded.file} with a default route (app.test → http://127.0.0.1:3000); edit it or use \`gatehouse route add\``);
     this.currentConfig = loaded.config;

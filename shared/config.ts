@@ -225,12 +225,30 @@ export function defaultConfig(): GatehouseConfig {
 const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** Parses "200ms", "5s", "2m", "1h" or a number of milliseconds. Returns undefined when invalid. */
+/**
+ * The longest duration Gatehouse can wait: 2^31−1 ms (about 24.8 days), the
+ * most a Node timer takes — a longer one fires after 1 ms instead.
+ */
+export const MAX_DURATION_MS = 2_147_483_647;
+
+/** Parses "200ms", "5s", "2m", "1h" or a number of milliseconds. Returns undefined when invalid or longer than MAX_DURATION_MS. */
 export function parseDuration(value: DurationValue): number | undefined {
+  const ms = durationMs(value);
+  return ms !== undefined && ms <= MAX_DURATION_MS ? ms : undefined;
+}
+
+function durationMs(value: DurationValue): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   const m = DURATION_RE.exec(value.trim());
   if (!m) return undefined;
   return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!);
+}
+
+/** Why a well-formed duration is still unusable (longer than MAX_DURATION_MS), or undefined when it is fine. */
+export function durationTooLong(value: DurationValue): string | undefined {
+  const ms = durationMs(value);
+  if (ms === undefined || ms <= MAX_DURATION_MS) return undefined;
+  return `${JSON.stringify(value)} is too long: a duration can be at most ${MAX_DURATION_MS} ms (about 24.8 days, "596h")`;
 }
 
 /** Normalises a route path: leading slash, no trailing slash (except "/"). */

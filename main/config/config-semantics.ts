@@ -1,12 +1,12 @@
 import * as net from 'node:net';
-import { fileTargetPath, routeId } from '../../shared/config';
+import { durationTooLong, fileTargetPath, routeId } from '../../shared/config';
 import { parseTarget } from '../engine/target';
 import type { SchemaIssue } from './schema-issues';
 
 /**
  * Checks the schema cannot express: target URLs that really parse (and name a
  * port), one route per host + path, listen addresses and trusted-proxy CIDRs
- * that are addresses, distinct HTTP/HTTPS ports. Defensive about types, so it
+ * that are addresses, distinct HTTP/HTTPS ports, durations a timer can wait. Defensive about types, so it
  * can run on a config that also has schema errors.
  */
 export function semanticIssues(value: unknown): SchemaIssue[] {
@@ -26,6 +26,9 @@ export function semanticIssues(value: unknown): SchemaIssue[] {
         out.push(issue(`/trustedProxies/${i}`, `"${entry}" is not an IP address or CIDR; use e.g. "127.0.0.1", "10.0.0.0/8" or "::1"`));
       }
     });
+  }
+  if (isObject(value.timeouts)) {
+    for (const [key, v] of Object.entries(value.timeouts)) checkDuration(v, `/timeouts/${key}`, out);
   }
   const { httpPort, httpsPort } = value;
   if (typeof httpPort === 'number' && httpPort !== 0 && httpPort === httpsPort) {
@@ -60,6 +63,11 @@ function checkRoutes(routes: unknown[], out: SchemaIssue[]): void {
         if (fileTargetPath(url) === '') out.push(issue(`${base}/target`, `"${url}" names no directory; write e.g. "file:./dist"`));
       }
     }
+    checkDuration(route.latency, `${base}/latency`, out);
+    if (isObject(route.healthCheck)) {
+      checkDuration(route.healthCheck.interval, `${base}/healthCheck/interval`, out);
+      checkDuration(route.healthCheck.timeout, `${base}/healthCheck/timeout`, out);
+    }
     if (route.target !== undefined) checkTarget(route.target, `${base}/target`, out);
     if (Array.isArray(route.targets)) route.targets.forEach((t, j) => checkTarget(t, `${base}/targets/${j}`, out));
     if (typeof route.host === 'string' && (route.path === undefined || typeof route.path === 'string')) {
@@ -77,6 +85,13 @@ function checkTarget(target: unknown, pointer: string, out: SchemaIssue[]): void
   if (typeof url !== 'string' || !/^(https?:\/\/|unix:)/.test(url)) return; // the schema reports these
   const reason = targetUrlProblem(url);
   if (reason) out.push(issue(at, reason));
+}
+
+/** A duration the schema accepts can still be longer than a timer can wait (Node turns that into 1 ms). */
+function checkDuration(value: unknown, pointer: string, out: SchemaIssue[]): void {
+  if (typeof value !== 'number' && typeof value !== 'string') return; // absent, or the schema reports it
+  const reason = durationTooLong(value);
+  if (reason) out.push(issue(pointer, reason));
 }
 
 /** Why a target URL is unusable, or null when the engine can use it. */

@@ -208,3 +208,23 @@ test('a byte-order mark does not shift positions', () => {
   const i = only('\uFEFF{"routes": [], "x": 1}');
   assert.equal(i.column, 17);
 });
+
+test('a duration longer than a timer can wait (2^31−1 ms, about 24.8 days) is refused wherever durations appear', () => {
+  const route = (over: object) => ({ host: 'a.test', target: 'http://127.0.0.1:3000', ...over });
+  const cases: Array<[object, string, string]> = [
+    [{ routes: [], timeouts: { clientBody: '600h' } }, '/timeouts/clientBody', '"600h"'],
+    [{ routes: [], timeouts: { upstreamConnect: 2147483648 } }, '/timeouts/upstreamConnect', '2147483648'],
+    [{ routes: [route({ latency: '999h' })] }, '/routes/0/latency', '"999h"'],
+    [{ routes: [route({ healthCheck: { path: '/h', interval: '1000h' } })] }, '/routes/0/healthCheck/interval', '"1000h"'],
+    [{ routes: [route({ healthCheck: { path: '/h', timeout: '2147483.648s' } })] }, '/routes/0/healthCheck/timeout', '"2147483.648s"'],
+  ];
+  for (const [config, field, shown] of cases) {
+    const issue = only(JSON.stringify(config, null, 2));
+    assert.equal(issue.field, field);
+    assert.equal(issue.reason, `${shown} is too long: a duration can be at most 2147483647 ms (about 24.8 days, "596h")`);
+  }
+  for (const ok of ['596h', 2147483647, '2147483.647s']) {
+    const r = parseConfigText(JSON.stringify({ routes: [route({ latency: ok })], timeouts: { clientBody: ok } }), FILE);
+    assert.ok(r.ok, `${ok} is accepted`);
+  }
+});

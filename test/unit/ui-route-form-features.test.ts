@@ -65,6 +65,10 @@ test('advanced fields are checked locally; JSON errors land on their field', () 
   assert.match(routeFromForm({ ...f, healthCheckInterval: '5s' }).errors.healthCheckPath!, /needs a path/);
   assert.match(routeFromForm({ ...f, healthCheckPath: 'health' }).errors.healthCheckPath!, /starts with \/, e\.g\. \/health/);
   assert.equal(routeFromForm({ ...f, headers: '{nope' }).route, undefined);
+  // Longer than a Node timer can wait: the engine would refuse it too (config-semantics).
+  assert.match(routeFromForm({ ...f, latency: '600h' }).errors.latency!, /"600h" is too long: a duration can be at most 2147483647 ms/);
+  assert.match(routeFromForm({ ...f, healthCheckPath: '/up', healthCheckTimeout: '2147483648' }).errors.healthCheckTimeout!, /2147483648 is too long/);
+  assert.equal(routeFromForm({ ...f, latency: '596h' }).errors.latency, undefined);
   assert.equal(fieldOfError({ message: 'routes/0/headers/response/set/X-A must be string' }), 'headers');
   assert.equal(fieldOfError({ message: 'routes/0/rewrite must have required property "to"' }), 'rewrite');
   assert.equal(fieldOfError({ message: 'routes/0/rateLimit/rate must be > 0' }), 'rateLimitRate');

@@ -1,4 +1,4 @@
-import { fileTargetPath, type DurationValue, type TargetObject } from '../../../shared/config';
+import { durationTooLong, fileTargetPath, type DurationValue, type TargetObject } from '../../../shared/config';
 
 /**
  * The route form's typed inputs: text as typed → a config value, or a message
@@ -13,8 +13,11 @@ const DURATION_TEXT = /^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/;
 
 /** "5000" → 5000 (milliseconds); "200ms", "5s", "2m", "1h" are kept as written. */
 export function checkDuration(text: string): Checked<DurationValue> {
-  if (/^\d+(\.\d+)?$/.test(text)) return { value: Number(text) };
-  if (DURATION_TEXT.test(text)) return { value: text };
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : DURATION_TEXT.test(text) ? text : undefined;
+  if (value !== undefined) {
+    const tooLong = durationTooLong(value);
+    return tooLong ? { error: tooLong } : { value };
+  }
   return { error: `"${text}" is not a duration; write milliseconds (5000) or a number with ms, s, m or h, e.g. 200ms, 5s, 2m` };
 }
 

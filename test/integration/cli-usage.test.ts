@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { CliCommand } from '../../main/cli/cli-command';
 import type { CliContext } from '../../main/cli/cli-context';
 import { runCli } from '../../main/cli/run-cli';
+import { cliSandbox, runGatehouse } from '../support/gatehouse-cli';
 import { tempDataDir } from '../support/temp-data-dir';
 
 /**
@@ -115,4 +116,16 @@ test('the registry: a command added to the list is dispatched, listed in --help,
   const crash = await run(['doctor', 'crash'], [extra]);
   assert.equal(crash.code, 1);
   assert.match(crash.stderr, /^gatehouse: unexpected error: TypeError: boom/);
+});
+
+test('trust --json without --status is a usage error (exit 2) before anything is read or installed', async () => {
+  // The data directory and the config sit below a regular file, so any command that got past its
+  // argument checks would fail there (exit 1) long before it could reach a trust store.
+  const blocker = path.join(temp.dir, 'not-a-dir');
+  fs.writeFileSync(blocker, '');
+  const sandbox = { ...cliSandbox(temp.dir), env: { ...cliSandbox(temp.dir).env, GATEHOUSE_HOME: path.join(blocker, 'data'), GATEHOUSE_CONFIG: path.join(blocker, 'config.json') } };
+  const r = await runGatehouse(sandbox, ['trust', '--json']);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.equal(r.stderr, 'gatehouse: --json only goes with --status: gatehouse trust --status --json (see gatehouse trust --help)\n');
+  assert.equal(r.stdout, '');
 });

@@ -1,6 +1,6 @@
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs } from '../cli-args';
 import type { CliCommand } from '../cli-command';
-import { EXIT_FAILURE, EXIT_OK, println, type CliContext } from '../cli-context';
+import { EXIT_FAILURE, EXIT_OK, println, UsageError, type CliContext } from '../cli-context';
 import { openCa } from './ca';
 
 /** `gatehouse trust [--status [--json]]` and (in untrust.ts) `gatehouse untrust`. */
@@ -34,6 +34,8 @@ export async function runTrustAction(action: 'trust' | 'untrust', args: string[]
     println(ctx.stdout, usage);
     return EXIT_OK;
   }
+  // Checked before anything is read or installed: `trust --json` must never install the CA.
+  if (v.json && !v.status) throw new UsageError('--json only goes with --status: gatehouse trust --status --json', action);
   const trust = require('../../trust/trust-manager') as typeof import('../../trust/trust-manager');
   const { rootCaFromPem } = require('../../trust/trust-store') as typeof import('../../trust/trust-store');
   const { ca } = await openCa(v, ctx);

@@ -49,7 +49,11 @@ export interface EngineOptions {
   httpPort?: number;
   /** Overrides config.listen; default ["127.0.0.1", "::1"]. */
   listen?: string[];
-  /** Port used when the HTTP port is privileged or taken; default FALLBACK_HTTP_PORT (8080). */
+  /**
+   * Port used when the HTTP port is privileged or taken. Default: FALLBACK_HTTP_PORT
+   * (8080) when no port was chosen (neither httpPort nor config.httpPort), else none —
+   * a chosen port that cannot be bound is an error.
+   */
   fallbackHttpPort?: number;
   observer?: ExchangeObserver;
   logger?: Logger;
@@ -131,13 +135,15 @@ export class Engine {
   static async start(opts: EngineOptions): Promise<Engine> {
     const engine = new Engine(opts.config, opts.observer, opts.logger ?? consoleLogger, opts.baseDir);
     const hosts = opts.listen ?? opts.config.listen ?? [...DEFAULT_LISTEN];
-    const port = opts.httpPort ?? opts.config.httpPort ?? DEFAULT_HTTP_PORT;
+    const chosen = opts.httpPort ?? opts.config.httpPort;
+    const port = chosen ?? DEFAULT_HTTP_PORT;
+    const fallbackPort = opts.fallbackHttpPort ?? (chosen === undefined ? FALLBACK_HTTP_PORT : undefined);
     try {
       const result = await listenWithFallback({
         createServer: () => engine.createHttpServer(),
         hosts,
         port,
-        fallbackPort: opts.fallbackHttpPort ?? FALLBACK_HTTP_PORT,
+        ...(fallbackPort !== undefined ? { fallbackPort } : {}),
         label: 'HTTP',
         flag: '--http-port',
         logger: engine.logger,

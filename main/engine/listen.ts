@@ -9,8 +9,14 @@ export interface ListenOptions {
   hosts: readonly string[];
   /** Port to ask for; 0 = ephemeral (the first bound port is then used for every host). */
   port: number;
-  /** Port to use when `port` is taken or privileged; omit for no fallback. */
+  /**
+   * Port to use when `port` is taken or privileged; omit for no fallback. Only a
+   * default port falls back: a port the user chose (flag or config) is theirs, and
+   * failing to get it is an error, not a surprise elsewhere.
+   */
   fallbackPort?: number;
+  /** Ports Gatehouse's other listeners hold, with their labels ("HTTP"): a clash names them, not "another program". */
+  ownPorts?: ReadonlyMap<number, string>;
   /** What the port is for, in messages: "HTTP", "HTTPS", "DNS", "control". */
   label: string;
   /** CLI flag to mention in the fix (default `--<label>-port`). */
@@ -27,7 +33,7 @@ export interface ListenResult {
   fellBack: boolean;
 }
 
-type ListenError = NodeJS.ErrnoException & { host?: string };
+type ListenError = NodeJS.ErrnoException & { host?: string; ownedBy?: string };
 
 const IPV6_UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL', 'EPROTONOSUPPORT']);
 
@@ -63,6 +69,10 @@ async function bindAll(opts: ListenOptions, port: number): Promise<{ port: numbe
     const addresses: string[] = [];
     let bound = port;
     try {
+      const ownedBy = port !== 0 ? opts.ownPorts?.get(port) : undefined;
+      if (ownedBy !== undefined) {
+        throw Object.assign(new Error(`port ${port} is Gatehouse's own ${ownedBy} port`), { code: 'EADDRINUSE', ownedBy });
+      }
       for (const host of opts.hosts) {
         const server = opts.createServer();
         try {
@@ -101,6 +111,9 @@ export function describeListenFailure(err: ListenError, label: string, port: num
         ? `run \`sudo sysctl -w net.ipv4.ip_unprivileged_port_start=${Math.min(port, 80)}\` or pass ${flag} N`
         : `run Gatehouse with administrator rights or pass ${flag} N`;
     return `${label} port ${port}${where}: permission denied (ports below 1024 are privileged) — ${fix}`;
+  }
+  if (err.code === 'EADDRINUSE' && err.ownedBy !== undefined) {
+    return `${label} port ${port} is already Gatehouse's own ${err.ownedBy} port — ${err.ownedBy} and ${label} need different ports; pass ${flag} N`;
   }
   if (err.code === 'EADDRINUSE') {
     return `${label} port ${port}${where} is already in use by another program — stop it or pass ${flag} N`;

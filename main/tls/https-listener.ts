@@ -25,7 +25,7 @@ import { tlsInfoOf, tlsSocketOf } from './tls-connection-info';
 
 export type HttpsEngine = Pick<
   Engine,
-  'handleRequest' | 'handleUpgrade' | 'resolve' | 'upstreamHeaders' | 'trackUpgrade' | 'setHttpsPort' | 'inflightRequests'
+  'handleRequest' | 'handleUpgrade' | 'resolve' | 'upstreamHeaders' | 'trackUpgrade' | 'setHttpsPort' | 'inflightRequests' | 'httpPort'
 >;
 
 export interface HttpsListenerOptions {
@@ -33,8 +33,9 @@ export interface HttpsListenerOptions {
   leaves: LeafCertificates;
   /** Whether a route serves this host over HTTPS; names without one get no certificate. */
   hasRoute: (host: string) => boolean;
-  /** Default 443, falling back to 8443 when privileged or taken; 0 = any free port. */
+  /** Default 443, falling back to 8443 when privileged or taken; 0 = any free port. A port given here does not fall back. */
   port?: number;
+  /** Overrides the fallback (default: 8443 when no port is given, else none). */
   fallbackPort?: number;
   /** Default ["127.0.0.1", "::1"]. */
   listen?: readonly string[];
@@ -73,11 +74,14 @@ export class HttpsListener {
 
   static async start(opts: HttpsListenerOptions): Promise<HttpsListener> {
     const listener = new HttpsListener(opts);
+    const fallbackPort = opts.fallbackPort ?? (opts.port === undefined ? FALLBACK_HTTPS_PORT : undefined);
     const result = await listenWithFallback({
       createServer: () => listener.createServer(),
       hosts: opts.listen ?? DEFAULT_LISTEN,
       port: opts.port ?? DEFAULT_HTTPS_PORT,
-      fallbackPort: opts.fallbackPort ?? FALLBACK_HTTPS_PORT,
+      ...(fallbackPort !== undefined ? { fallbackPort } : {}),
+      // The engine's HTTP listener is already bound: clashing with it is a config mistake, not another program.
+      ownPorts: new Map([[opts.engine.httpPort, 'HTTP']]),
       label: 'HTTPS',
       flag: '--https-port',
       logger: opts.logger,

@@ -1,4 +1,4 @@
-import { DEFAULT_HTTPS_PORT, type GatehouseConfig } from '../../shared/config';
+import { type GatehouseConfig } from '../../shared/config';
 import type { Logger } from '../engine/logger';
 import { resolveTimeouts } from '../engine/timeouts';
 import { CertificateAuthority } from './certificate-authority';
@@ -17,7 +17,7 @@ export interface HttpsPartOptions {
   dataDir: string;
   config: GatehouseConfig;
   engine: HttpsEngine;
-  /** --https-port; else config.httpsPort; else 443 (falling back to 8443). 0 = any free port. */
+  /** --https-port; else config.httpsPort; else 443 (falling back to 8443 — the only case that falls back). 0 = any free port. */
   port?: number;
   /** Addresses to listen on (default: config.listen, else loopback). */
   listen?: readonly string[];
@@ -43,11 +43,13 @@ export async function startHttpsPart(opts: HttpsPartOptions): Promise<HttpsPart>
   const ca = await CertificateAuthority.open({ dataDir: opts.dataDir, suffixes: config.suffixes, logger });
   const leaves = new LeafCertificates(ca, { logger });
   const listen = opts.listen ?? config.listen;
+  const port = opts.port ?? config.httpsPort;
   const listener = await HttpsListener.start({
     engine: opts.engine,
     leaves,
     hasRoute: (host) => hasRoute(host),
-    port: opts.port ?? config.httpsPort ?? DEFAULT_HTTPS_PORT,
+    // A port chosen by flag or config does not fall back to 8443; the default 443 does.
+    ...(port !== undefined ? { port } : {}),
     ...(listen !== undefined ? { listen } : {}),
     timeouts: () => timeouts,
     logger,

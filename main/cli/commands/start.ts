@@ -2,7 +2,7 @@ import { routeId, routeTargets } from '../../../shared/config';
 import type { Logger } from '../../engine/logger';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom, portOption } from '../cli-args';
 import type { CliCommand } from '../cli-command';
-import { EXIT_OK, println, type CliContext } from '../cli-context';
+import { EXIT_OK, println, UsageError, type CliContext } from '../cli-context';
 
 /** `gatehouse start`: run Gatehouse in this terminal until SIGINT/SIGTERM. */
 
@@ -18,6 +18,8 @@ On shutdown the listeners close and in-flight requests get ${SHUTDOWN_GRACE_MS /
   --headless        no desktop window (always so for this command; the desktop app is \`npm start\`)
   --http-port N     HTTP port (default: the config's httpPort, else 80 with fallback 8080; 0 = any free port)
   --https-port N    HTTPS port (default: the config's httpsPort, else 443 with fallback 8443)
+                    A port you choose (here or in the config) never falls back: if it
+                    cannot be bound, start fails and says why.
   --dns-port N      DNS responder port on 127.0.0.1 (default: the config's dnsPort, else 15353)
 ${COMMON_USAGE}`;
 
@@ -50,6 +52,9 @@ export const startCommand: CliCommand = {
     const httpPort = portOption('http-port', values['http-port'], 'start');
     const httpsPort = portOption('https-port', values['https-port'], 'start');
     const dnsPort = portOption('dns-port', values['dns-port'], 'start');
+    if (httpPort !== undefined && httpPort !== 0 && httpPort === httpsPort) {
+      throw new UsageError(`HTTP and HTTPS cannot share port ${httpPort}; give --http-port and --https-port different ports`, 'start');
+    }
     const paths = pathsFrom(values, ctx);
     const logger = cliLogger(ctx);
 

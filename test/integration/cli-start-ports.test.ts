@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { cliSandbox, runGatehouse, type CliSandbox } from '../support/gatehouse-cli';
+import { tempDataDir } from '../support/temp-data-dir';
+
+/**
+ * Only the default ports (80, 443) fall back to 8080 / 8443. A port the user
+ * chose — flag or config — is used, or `gatehouse start` fails saying why.
+ */
+async function occupy(port = 0): Promise<net.Server> {
+  const s = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    s.once('error', reject);
+    s.listen({ host: '127.0.0.1', port, exclusive: true }, resolve);
+  });
+  return s;
+}
+const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
+const close = (s: net.Server) => new Promise<void>((resolve) => s.close(() => resolve()));
+
+/** A port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const s = await occupy();
+  const port = portOf(s);
+  await close(s);
+  return port;
+}
+
+function sandbox(dir: string, config: object): CliSandbox {
+  const s = cliSandbox(dir);
+  fs.mkdirSync(path.dirname(s.configFile), { recursive: true });
+  fs.writeFileSync(s.configFile, `${JSON.stringify({ routes: [], listen: ['127.0.0.1'], ...config })}\n`);
+  return s;
+}
+
+test('an explicit port that is taken fails the start (flag or config); it never becomes 8080', async () => {
+  const temp = tempDataDir('gatehouse-start-ports-');
+  const taken = await occupy();
+  const port = portOf(taken);
+  try {
+    const expected = `HTTP port ${port} on 127.0.0.1 is already in use by another program — stop it or pass --http-port N`;
+    const byFlag = await runGatehouse(sandbox(path.join(temp.dir, 'flag'), {}), ['start', '--http-port', String(port), '--https-port', '0', '--dns-port', '0']);
+    assert.equal(byFlag.code, 1, byFlag.stdout);
+    assert.equal(byFlag.stderr.trim(), `gatehouse: ${expected}`);
+    assert.doesNotMatch(byFlag.stdout + byFlag.stderr, /using port|8080/);
+
+    const byConfig = await runGatehouse(sandbox(path.join(temp.dir, 'config'), { httpPort: port, httpsPort: 0, dnsPort: 0 }), ['start']);
+    assert.equal(byConfig.code, 1, byConfig.stdout);
+    assert.equal(byConfig.stderr.trim(), `gatehouse: ${expected}`);
+    assert.doesNotMatch(byConfig.stdout, /running/);
+  } finally {
+    await close(taken);
+    temp.cleanup();
+  }
+});
+
+test('HTTP and HTTPS on one port: a usage error for the flags, and never "another program" when it is our own listener', async () => {
+  const temp = tempDataDir('gatehouse-start-same-port-');
+  try {
+    const same = await runGatehouse(sandbox(path.join(temp.dir, 'flags'), {}), ['start', '--http-port', '23456', '--https-port', '23456']);
+    assert.equal(same.code, 2);
+    assert.equal(same.stderr, 'gatehouse: HTTP and HTTPS cannot share port 23456; give --http-port and --https-port different ports (see gatehouse start --help)\n');
+
+    // The flag's HTTP port is the config's HTTPS port: found when HTTPS binds, and named as ours.
+    const port = await freePort();
+    const mixed = await runGatehouse(sandbox(path.join(temp.dir, 'mixed'), { httpsPort: port, dnsPort: 0 }), ['start', '--http-port', String(port)]);
+    assert.equal(mixed.code, 1, mixed.stdout);
+    assert.match(
+      mixed.stderr,
+      new RegExp(`^gatehouse: HTTPS port ${port} is already Gatehouse's own HTTP port — HTTP and HTTPS need different ports; pass --https-port N\\n$`),
+    );
+    assert.doesNotMatch(mixed.stderr, /another program|8443/);
+  } finally {
+    temp.cleanup();
+  }
+});

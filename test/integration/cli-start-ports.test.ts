@@ -77,3 +77,22 @@ test('HTTP and HTTPS on one port: a usage error for the flags, and never "anothe
     temp.cleanup();
   }
 });
+
+test('doctor: a taken port set in the config is a failure, not "Gatehouse will use 8080"', async () => {
+  const temp = tempDataDir('gatehouse-doctor-ports-');
+  const taken = await occupy();
+  const port = portOf(taken);
+  try {
+    const r = await runGatehouse(sandbox(temp.dir, { httpPort: port, dnsPort: 0 }), ['doctor', '--json']);
+    const checks = (JSON.parse(r.stdout) as { checks: Array<{ area: string; status: string; message: string }> }).checks;
+    const http = checks.find((c) => c.area === 'ports' && c.message.startsWith(`HTTP port ${port}`));
+    assert.deepEqual(
+      { status: http?.status, message: http?.message },
+      { status: 'fail', message: `HTTP port ${port} is in use by another program (EADDRINUSE); \`gatehouse start\` will fail (a port you set does not fall back)` },
+    );
+    assert.equal(r.code, 1);
+  } finally {
+    await close(taken);
+    temp.cleanup();
+  }
+});

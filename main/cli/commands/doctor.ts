@@ -93,29 +93,25 @@ async function portChecks(config: GatehouseConfig, running: { httpPort?: number;
     return checks;
   }
   const checks: DoctorCheck[] = [{ area: 'ports', status: 'warn', message: 'Gatehouse is not running', fix: '`gatehouse start` (or open the app)' }];
-  for (const [label, port, fallback, flag] of [
-    ['HTTP', config.httpPort ?? DEFAULT_HTTP_PORT, FALLBACK_HTTP_PORT, '--http-port'],
-    ['HTTPS', config.httpsPort ?? DEFAULT_HTTPS_PORT, FALLBACK_HTTPS_PORT, '--https-port'],
-    ['DNS', config.dnsPort ?? DEFAULT_DNS_PORT, undefined, '--dns-port'],
+  for (const [label, port, fallback, flag, optional] of [
+    // Only the default ports fall back; a port set in the config is used or the start fails.
+    ['HTTP', config.httpPort ?? DEFAULT_HTTP_PORT, config.httpPort === undefined ? FALLBACK_HTTP_PORT : undefined, '--http-port', false],
+    ['HTTPS', config.httpsPort ?? DEFAULT_HTTPS_PORT, config.httpsPort === undefined ? FALLBACK_HTTPS_PORT : undefined, '--https-port', false],
+    // Without its port the DNS responder is left out with a warning; the start goes on.
+    ['DNS', config.dnsPort ?? DEFAULT_DNS_PORT, undefined, '--dns-port', true],
   ] as const) {
     const err = await tryBind(port);
     if (!err) {
       checks.push({ area: 'ports', status: 'ok', message: `${label} port ${port} is free` });
-    } else if (err === 'EACCES') {
-      checks.push({
-        area: 'ports',
-        status: 'warn',
-        message: `${label} port ${port} needs privileges${fallback ? `; Gatehouse will use ${fallback}` : ''}`,
-        fix: `\`sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80\` (Linux), or pass ${flag} N`,
-      });
-    } else {
-      checks.push({
-        area: 'ports',
-        status: 'warn',
-        message: `${label} port ${port} is in use by another program (${err})${fallback ? `; Gatehouse will use ${fallback}` : ''}`,
-        fix: `stop that program or pass ${flag} N`,
-      });
+      continue;
     }
+    const status = fallback !== undefined || optional ? 'warn' : 'fail';
+    const outcome = fallback !== undefined ? `; Gatehouse will use ${fallback}` : optional ? '' : '; `gatehouse start` will fail (a port you set does not fall back)';
+    checks.push(
+      err === 'EACCES'
+        ? { area: 'ports', status, message: `${label} port ${port} needs privileges${outcome}`, fix: `\`sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80\` (Linux), or pass ${flag} N` }
+        : { area: 'ports', status, message: `${label} port ${port} is in use by another program (${err})${outcome}`, fix: `stop that program or pass ${flag} N` },
+    );
   }
   return checks;
 }

@@ -96,6 +96,10 @@ function checkDuration(value: unknown, pointer: string, out: SchemaIssue[]): voi
 
 /** Why a target URL is unusable, or null when the engine can use it. */
 export function targetUrlProblem(url: string): string | null {
+  const port = /^https?:\/\/(?:\[[^\]]*\]|[^/?#@[\]:]+):(\d+)(?:[/?#]|$)/i.exec(url.trim())?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    return `target "${url}": port ${Number(port)} is out of range (1–65535)`;
+  }
   try {
     parseTarget({ url });
   } catch (err) {

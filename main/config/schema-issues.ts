@@ -238,11 +238,16 @@ function patternReason(pattern: string, v: unknown, at: string): string {
   return `${JSON.stringify(s)} does not have the expected form`;
 }
 
+/** "http://y.test:3000/x" → "y.test": the host name inside something written as a URL, or undefined. */
+export function hostOfUrl(text: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(text.trim())?.[1];
+}
+
 /** Why a host name is not acceptable, and what to write instead. */
 export function hostReason(host: string): string {
   if (host.trim() === '') return 'a host must not be empty; use a name such as "app.test"';
-  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(host);
-  if (url) return `a host is a name, not a URL: write "${url[1]}" and put the address in "target"`;
+  const url = hostOfUrl(host);
+  if (url) return `a host is a name, not a URL: write "${url}" and put the address in "target"`;
   if (host.includes('/')) {
     const slash = host.indexOf('/');
     return `put the path in its own field: "host": "${host.slice(0, slash)}", "path": "${host.slice(slash)}"`;

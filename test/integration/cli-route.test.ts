@@ -128,3 +128,28 @@ test('without overrides the config lives under XDG_CONFIG_HOME; --config beats G
   assert.ok(fs.existsSync(flagFile));
   assert.equal(fs.existsSync(path.join(s.dir, 'env.json')), false);
 });
+
+test('route add: a URL as the host gets the config file\'s advice; ports outside 1–65535 are named as such', async () => {
+  const s = sandbox('bad-args');
+  fs.mkdirSync(path.dirname(s.configFile), { recursive: true });
+  fs.writeFileSync(s.configFile, '{ "routes": [] }\n');
+  const usage = async (args: string[]) => {
+    const r = await runGatehouse(s, args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    return oneLine(r.stderr);
+  };
+  assert.equal(
+    await usage(['route', 'add', 'http://y.test', '3000']),
+    'gatehouse: a host is a name, not a URL: write "y.test", e.g. gatehouse route add y.test 3000 (see gatehouse route add --help)',
+  );
+  assert.match(await usage(['route', 'rm', 'https://y.test/api']), /^gatehouse: a host is a name, not a URL: write "y\.test", e\.g\. gatehouse route rm y\.test \(see/);
+  assert.equal(await usage(['route', 'add', 'x.test', '0']), 'gatehouse: "0": port 0 is out of range (1–65535) (see gatehouse route add --help)');
+  assert.match(await usage(['route', 'add', 'x.test', '70000']), /"70000": port 70000 is out of range \(1–65535\)/);
+  assert.match(await usage(['route', 'add', 'x.test', 'localhost:99999']), /"localhost:99999": port 99999 is out of range \(1–65535\)/);
+  for (const [target, port] of [['http://127.0.0.1:99999', 99999], ['http://127.0.0.1:0', 0]] as const) {
+    const r = await runGatehouse(s, ['route', 'add', 'x.test', target]);
+    assert.equal(r.code, 1, target);
+    assert.equal(oneLine(r.stderr), `gatehouse: route not added: /routes/0/target: target "${target}": port ${port} is out of range (1–65535)`);
+  }
+  assert.equal(fs.readFileSync(s.configFile, 'utf8'), '{ "routes": [] }\n', 'nothing was written');
+});

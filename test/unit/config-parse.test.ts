@@ -228,3 +228,12 @@ test('a duration longer than a timer can wait (2^31−1 ms, about 24.8 days) is 
     assert.ok(r.ok, `${ok} is accepted`);
   }
 });
+
+test('a target port outside 1–65535 is named as such, not "not a URL"', () => {
+  for (const [target, port] of [['http://127.0.0.1:0', 0], ['http://127.0.0.1:70000', 70000], ['https://[::1]:99999/x', 99999]] as const) {
+    const issue = only(JSON.stringify({ routes: [{ host: 'a.test', targets: ['http://127.0.0.1:3000', { url: target }] }] }));
+    assert.equal(issue.field, '/routes/0/targets/1/url');
+    assert.equal(issue.reason, `target "${target}": port ${port} is out of range (1–65535)`);
+  }
+  assert.ok(parseConfigText(JSON.stringify({ routes: [{ host: 'a.test', target: 'http://127.0.0.1:65535' }] }), FILE).ok);
+});

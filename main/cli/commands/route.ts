@@ -165,14 +165,31 @@ async function createConfigForAdd(store: ConfigStore, dataDir: string, ctx: CliC
 function onlyRouteRef(positionals: string[], command: string): string {
   if (positionals.length === 0) throw new UsageError(`missing <host>[/path], e.g. gatehouse ${command} app.test`, command);
   if (positionals.length > 1) throw new UsageError(`one route at a time; got ${positionals.length}: ${positionals.join(' ')}`, command);
-  return positionals[0]!;
+  return routeSpecArg(positionals[0]!, command);
+}
+
+/**
+ * A route is named by host and path, never by a URL: "http://y.test" would
+ * otherwise split at its "/" into the host "http:". Same advice as the config file's.
+ */
+function routeSpecArg(spec: string, command: string): string {
+  const { hostOfUrl } = require('../../config/schema-issues') as typeof import('../../config/schema-issues');
+  const host = hostOfUrl(spec);
+  if (host !== undefined) {
+    throw new UsageError(`a host is a name, not a URL: write "${host}", e.g. gatehouse ${command} ${host}${command === 'route add' ? ' 3000' : ''}`, command);
+  }
+  return spec;
 }
 
 /** "3000" → http://127.0.0.1:3000; "host:port" → http://host:port; URLs and unix: as given. */
 export function targetFromArg(arg: string, command?: string): string {
-  if (/^\d{1,5}$/.test(arg)) return `http://127.0.0.1:${arg}`;
+  const port = /^(?:\d+|(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d+))$/.exec(arg);
+  if (port) {
+    const n = Number(port[1] ?? arg);
+    if (n < 1 || n > 65535) throw new UsageError(`"${arg}": port ${n} is out of range (1–65535)`, command);
+    return port[1] === undefined ? `http://127.0.0.1:${n}` : `http://${arg}`;
+  }
   if (/^(https?:\/\/|unix:)/i.test(arg)) return arg;
-  if (/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/.test(arg)) return `http://${arg}`;
   throw new UsageError(`"${arg}" is not a target; use a port (3000), host:port, http://host:port, https://host:port or unix:/path/to.sock`, command);
 }
 
@@ -181,7 +198,7 @@ export function buildRoute(
   targets: string[],
   opts: { stripPath: boolean; balance: RouteConfig['balance']; disabled: boolean },
 ): RouteConfig {
-  const { host, path } = parseRouteSpec(spec);
+  const { host, path } = parseRouteSpec(routeSpecArg(spec, 'route add'));
   const route: RouteConfig = { host };
   if (path !== '/') route.path = normalizeRoutePath(path);
   if (targets.length === 1) route.target = targets[0]!;

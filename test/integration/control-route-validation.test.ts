@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { startTestInstance } from '../support/instance-harness';
+
+/** routes.add through the control API validates as the config file does. */
+test('routes.add refuses a target on port 0 or above 65535 (422) and writes nothing', async () => {
+  const gh = await startTestInstance({ routes: [] });
+  try {
+    const before = fs.readFileSync(gh.configPath, 'utf8');
+    for (const [url, port] of [['http://127.0.0.1:0', 0], ['http://127.0.0.1:99999', 99999]] as const) {
+      const res = await gh.call('routes.add', { route: { host: 'x.test', target: url } });
+      assert.equal(res.status, 422, JSON.stringify(res.body));
+      assert.equal(res.body.error.code, 'CONFIG_INVALID');
+      assert.match(res.body.error.message, new RegExp(`port ${port} is out of range \\(1–65535\\)`));
+    }
+    assert.equal(fs.readFileSync(gh.configPath, 'utf8'), before);
+  } finally {
+    await gh.close();
+  }
+});

@@ -215,6 +215,15 @@ export function createApiHandlers(deps: ControlDeps): ApiHandlers {
     },
 
     'exchanges.list': async (params) => {
+      const { limit, order, cursor } = params ?? {};
+      // Checked here: a limit of "x" would otherwise page nothing and look like an empty recording.
+      if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
+        throw badRequest(`exchanges.list: "limit" must be a whole number of exchanges from 1 (at most 1000 are returned), not ${JSON.stringify(limit)}`);
+      }
+      if (order !== undefined && order !== 'oldest-first' && order !== 'newest-first') {
+        throw badRequest(`exchanges.list: "order" must be "oldest-first" or "newest-first", not ${JSON.stringify(order)}`);
+      }
+      if (cursor !== undefined && typeof cursor !== 'string') throw badRequest('exchanges.list: "cursor" must be the nextCursor string of the previous page');
       try {
         return recorder.list(params);
       } catch (err) {

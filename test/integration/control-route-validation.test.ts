@@ -19,3 +19,25 @@ test('routes.add refuses a target on port 0 or above 65535 (422) and writes noth
     await gh.close();
   }
 });
+
+test('exchanges.list refuses a limit, order or cursor of the wrong kind (400) instead of answering an empty page', async () => {
+  const gh = await startTestInstance({ routes: [] });
+  try {
+    for (const [params, pattern] of [
+      [{ limit: 'x' }, /"limit" must be a whole number of exchanges from 1 .*not "x"/],
+      [{ limit: 0 }, /"limit" must be a whole number/],
+      [{ limit: 2.5 }, /"limit" must be a whole number/],
+      [{ order: 'sideways' }, /"order" must be "oldest-first" or "newest-first", not "sideways"/],
+      [{ cursor: 5 }, /"cursor" must be the nextCursor string/],
+    ] as const) {
+      const res = await gh.call('exchanges.list', params);
+      assert.equal(res.status, 400, JSON.stringify(params));
+      assert.match(res.body.error.message, pattern);
+    }
+    const ok = await gh.call('exchanges.list', { limit: 5, order: 'newest-first' });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.body.result, { items: [], total: 0 });
+  } finally {
+    await gh.close();
+  }
+});

@@ -72,7 +72,7 @@ export const routeCommand: CliCommand = {
   usage: ROUTE_USAGE,
   async run(args, ctx) {
     const [first, ...rest] = args;
-    if (first === undefined) throw new UsageError(`missing a route command: ${SUBCOMMANDS.join(', ')} (see gatehouse route --help)`, 'route');
+    if (first === undefined) throw new UsageError(`missing a route command: ${SUBCOMMANDS.join(', ')}`, 'route');
     if (first === '--help' || first === '-h' || first === 'help') {
       println(ctx.stdout, ROUTE_USAGE);
       return EXIT_OK;

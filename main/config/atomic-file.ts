@@ -67,7 +67,65 @@ async function writeTemp(file: string, data: string | Uint8Array, mode: number, 
   return temp;
 }
 
+/**
+ * A file operation failed, said in the user's terms: the path they gave (never
+ * the temporary file beside it) and what to do. `code` is the errno code.
+ */
+export class FileAccessError extends Error {
+  constructor(
+    readonly code: string,
+    /** The reason alone ("the folder /x does not exist; create it or choose another path"). */
+    readonly reason: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'FileAccessError';
+  }
+}
+
+/** Why reading or writing `file` failed, in words about `file` and its folder, with the fix. */
+export function describeFileError(err: unknown, file: string, action: 'read' | 'write'): string {
+  const e = err as NodeJS.ErrnoException;
+  const dir = path.dirname(file);
+  switch (e.code) {
+    case 'ENOENT':
+      return action === 'read' ? 'it does not exist' : `the folder ${dir} does not exist; create it or choose another path`;
+    case 'EISDIR':
+      return `${file} is a folder; give the path of a file`;
+    case 'ENOTDIR':
+      return `part of the path ${dir} is a file, not a folder`;
+    case 'EACCES':
+    case 'EPERM':
+      return action === 'read'
+        ? `permission denied; make ${file} readable by you`
+        : `permission denied: Gatehouse cannot write in ${dir} (it writes a temporary file there and renames it over ${path.basename(file)}); make the folder writable or choose another path`;
+    case 'EROFS':
+      return `${dir} is on a read-only file system; choose another path`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `no space left for it in ${dir}; free some space or choose another path`;
+    default:
+      // Whatever else Node says, without the name of our temporary file.
+      return (e.message ?? String(err)).replace(/\S*\.[^/\s]*\.\d+\.[0-9a-f]{8}\.tmp'?/g, `'${file}'`);
+  }
+}
+
+function accessError(err: unknown, file: string): FileAccessError {
+  const reason = describeFileError(err, file, 'write');
+  return new FileAccessError((err as NodeJS.ErrnoException).code ?? 'EIO', reason, `cannot write ${file}: ${reason}`, { cause: err });
+}
+
+/** Writes `file` atomically; failures are FileAccessError naming `file`, never the temporary file. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  try {
+    await writeFileAtomicRaw(file, data, options);
+  } catch (err) {
+    throw accessError(err, file);
+  }
+}
+
+async function writeFileAtomicRaw(file: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
   const target = await realTarget(file);
   const existing = await statOrNull(target);
   const mode = existing ? existing.mode & 0o7777 : (options.mode ?? 0o644);
@@ -87,6 +145,14 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
  * already did. Readers never see a partial file: the content is linked into place.
  */
 export async function createFileExclusive(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<boolean> {
+  try {
+    return await createFileExclusiveRaw(file, data, options);
+  } catch (err) {
+    throw accessError(err, file);
+  }
+}
+
+async function createFileExclusiveRaw(file: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<boolean> {
   const temp = await writeTemp(file, data, options.mode ?? 0o644);
   try {
     await fs.promises.link(temp, file);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig, type GatehouseConfig, type RouteConfig } from '../../shared/config';
-import { createFileExclusive, writeFileAtomic } from './atomic-file';
+import { createFileExclusive, describeFileError, FileAccessError, writeFileAtomic } from './atomic-file';
 import { ConfigError } from './config-error';
 import { parseConfigText } from './config-parse';
 import { configSchemaText } from './config-schema';
@@ -146,8 +146,7 @@ export class ConfigStore {
           { cause: err },
         );
       }
-      const why = code === 'EACCES' ? 'permission denied' : (err as Error).message;
-      throw new ConfigError('CONFIG_IO', `cannot read the config file ${this.file}: ${why}`, [], { cause: err });
+      throw new ConfigError('CONFIG_IO', `cannot read the config file ${this.file}: ${describeFileError(err, this.file, 'read')}`, [], { cause: err });
     }
   }
 
@@ -155,7 +154,7 @@ export class ConfigStore {
     try {
       await writeFileAtomic(this.file, text);
     } catch (err) {
-      throw new ConfigError('CONFIG_IO', `cannot write the config file ${this.file}: ${(err as Error).message}`, [], { cause: err });
+      throw new ConfigError('CONFIG_IO', `cannot write the config file ${this.file}: ${reasonOf(err, this.file)}`, [], { cause: err });
     }
   }
 
@@ -174,7 +173,7 @@ export class ConfigStore {
       if (created) await writeFileAtomic(this.schemaFile, configSchemaText());
       return created;
     } catch (err) {
-      throw new ConfigError('CONFIG_IO', `cannot create the config file ${this.file}: ${(err as Error).message}`, [], { cause: err });
+      throw new ConfigError('CONFIG_IO', `cannot create the config file ${this.file}: ${reasonOf(err, this.file)}`, [], { cause: err });
     }
   }
 
@@ -187,4 +186,9 @@ export class ConfigStore {
       // No copy (the user keeps the config elsewhere) or not writable: nothing to refresh.
     }
   }
+}
+
+/** The user-facing reason of a failed write (FileAccessError already has it; mkdir errors are described here). */
+function reasonOf(err: unknown, file: string): string {
+  return err instanceof FileAccessError ? err.reason : describeFileError(err, file, 'write');
 }

@@ -109,7 +109,7 @@ export class ControlServer {
     return `http://127.0.0.1:${this.boundPort}`;
   }
 
-  /** The dashboard URL with the token (it sets a session cookie and redirects the token away). */
+  /** The dashboard URL with the token (it sets a session cookie and moves on to the URL without it). */
   get dashboardUrl(): string {
     return `${this.url}/?token=${this.token}`;
   }
@@ -122,10 +122,18 @@ export class ControlServer {
     server.requestTimeout = 120_000;
     this.server = server;
     return new Promise((resolve, reject) => {
-      server.once('error', reject);
+      const onError = (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
+          const why = err.code === 'EADDRINUSE' ? 'it is in use by another program' : 'this user may not bind it';
+          const fix = 'choose another --dashboard-port, or leave it out to take any free port';
+          return reject(Object.assign(new Error(`cannot serve the dashboard on 127.0.0.1:${port}: ${why}; ${fix}`), { code: err.code }));
+        }
+        reject(err);
+      };
+      server.once('error', onError);
       // Loopback only, always.
       server.listen({ host: '127.0.0.1', port }, () => {
-        server.removeListener('error', reject);
+        server.removeListener('error', onError);
         this.boundPort = (server.address() as net.AddressInfo).port;
         this.unsubscribe = this.options.events.subscribe(
           (message) => {

@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { cliSandbox, runGatehouse, type CliSandbox } from '../support/gatehouse-cli';
+import { cliSandbox, GatehouseProcess, runGatehouse, type CliSandbox } from '../support/gatehouse-cli';
+import { controlRequest } from '../support/control-harness';
 import { tempDataDir } from '../support/temp-data-dir';
 
 /**
@@ -93,6 +94,32 @@ test('doctor: a taken port set in the config is a failure, not "Gatehouse will u
     assert.equal(r.code, 1);
   } finally {
     await close(taken);
+    temp.cleanup();
+  }
+});
+
+test('--dashboard-port fixes the dashboard port (for an SSH tunnel), and a taken one fails the start saying which flag to change', async () => {
+  const temp = tempDataDir('gatehouse-dashboard-port-');
+  const port = await freePort();
+  const proc = new GatehouseProcess(sandbox(path.join(temp.dir, 'a'), {}), ['--http-port', '0', '--https-port', '0', '--dns-port', '0', '--dashboard-port', String(port)]);
+  try {
+    const url = (await proc.waitFor('stdout', /dashboard: (\S+)/))[1]!;
+    assert.ok(url.startsWith(`http://127.0.0.1:${port}/?token=`), url);
+    // Through a tunnel with the same port on both ends the browser sends Host localhost:<port>.
+    const page = await controlRequest(port, { path: new URL(url).pathname + new URL(url).search, headers: { host: `localhost:${port}` } });
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers['set-cookie']), /HttpOnly/);
+
+    const second = await runGatehouse(sandbox(path.join(temp.dir, 'b'), {}), ['start', '--http-port', '0', '--https-port', '0', '--dns-port', '0', '--dashboard-port', String(port)]);
+    assert.equal(second.code, 1, second.stdout);
+    assert.match(second.stderr, new RegExp(`cannot serve the dashboard on 127\\.0\\.0\\.1:${port}: it is in use by another program; choose another --dashboard-port`));
+    assert.doesNotMatch(second.stdout, /running/);
+
+    const bad = await runGatehouse(sandbox(path.join(temp.dir, 'c'), {}), ['start', '--dashboard-port', '70000']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--dashboard-port/);
+  } finally {
+    await proc.kill();
     temp.cleanup();
   }
 });

@@ -9,7 +9,7 @@ import { EXIT_OK, println, UsageError, type CliContext } from '../cli-context';
 /** How long in-flight requests get to finish on shutdown. */
 const SHUTDOWN_GRACE_MS = 3_000;
 
-const USAGE = `Usage: gatehouse start [--headless] [--config FILE] [--data-dir DIR] [--http-port N] [--https-port N]
+const USAGE = `Usage: gatehouse start [--headless] [--config FILE] [--data-dir DIR] [--http-port N] [--https-port N] [--dashboard-port N]
 
 Run Gatehouse in this terminal until Ctrl+C (SIGINT) or SIGTERM. Edits of the
 config file (by hand or with \`gatehouse route …\`) are applied while it runs.
@@ -21,6 +21,10 @@ On shutdown the listeners close and in-flight requests get ${SHUTDOWN_GRACE_MS /
                     A port you choose (here or in the config) never falls back: if it
                     cannot be bound, start fails and says why.
   --dns-port N      DNS responder port on 127.0.0.1 (default: the config's dnsPort, else 15353)
+  --dashboard-port N
+                    dashboard and control API port on 127.0.0.1 (default: a free port,
+                    new on every start). Fix it to reach a remote Gatehouse through an
+                    SSH tunnel: \`ssh -L N:127.0.0.1:N host\`, the same N on both ends.
 ${COMMON_USAGE}`;
 
 const OPTIONS = {
@@ -29,6 +33,7 @@ const OPTIONS = {
   'http-port': { type: 'string' },
   'https-port': { type: 'string' },
   'dns-port': { type: 'string' },
+  'dashboard-port': { type: 'string' },
 } as const;
 
 function cliLogger(ctx: CliContext): Logger {
@@ -52,6 +57,7 @@ export const startCommand: CliCommand = {
     const httpPort = portOption('http-port', values['http-port'], 'start');
     const httpsPort = portOption('https-port', values['https-port'], 'start');
     const dnsPort = portOption('dns-port', values['dns-port'], 'start');
+    const dashboardPort = portOption('dashboard-port', values['dashboard-port'], 'start');
     if (httpPort !== undefined && httpPort !== 0 && httpPort === httpsPort) {
       throw new UsageError(`HTTP and HTTPS cannot share port ${httpPort}; give --http-port and --https-port different ports`, 'start');
     }
@@ -66,6 +72,7 @@ export const startCommand: CliCommand = {
       ...(httpPort !== undefined ? { httpPort } : {}),
       ...(httpsPort !== undefined ? { httpsPort } : {}),
       ...(dnsPort !== undefined ? { dnsPort } : {}),
+      ...(dashboardPort !== undefined ? { controlPort: dashboardPort } : {}),
       headless: true,
       logger,
     });

@@ -1,18 +1,21 @@
 import * as net from 'node:net';
 import { durationTooLong, fileTargetPath, routeId } from '../../shared/config';
 import { parseTarget } from '../engine/target';
+import { matchingSuffix, normalizeHostName, permittedSuffixes } from '../tls/permitted-names';
 import type { SchemaIssue } from './schema-issues';
 
 /**
  * Checks the schema cannot express: target URLs that really parse (and name a
  * port), one route per host + path, listen addresses and trusted-proxy CIDRs
- * that are addresses, distinct HTTP/HTTPS ports, durations a timer can wait. Defensive about types, so it
- * can run on a config that also has schema errors.
+ * that are addresses, distinct HTTP/HTTPS ports, durations a timer can wait, hosts DNS can carry
+ * and, for routes served over HTTPS, hosts the local CA may issue for. Defensive about types,
+ * so it can run on a config that also has schema errors.
  */
 export function semanticIssues(value: unknown): SchemaIssue[] {
   if (!isObject(value)) return [];
   const out: SchemaIssue[] = [];
-  if (Array.isArray(value.routes)) checkRoutes(value.routes, out);
+  const suffixes = permittedSuffixes(Array.isArray(value.suffixes) ? value.suffixes.filter((x): x is string => typeof x === 'string') : undefined);
+  if (Array.isArray(value.routes)) checkRoutes(value.routes, suffixes, out);
   if (Array.isArray(value.listen)) {
     value.listen.forEach((addr, i) => {
       if (typeof addr === 'string' && net.isIP(addr) === 0) {
@@ -37,11 +40,43 @@ export function semanticIssues(value: unknown): SchemaIssue[] {
   return out;
 }
 
-function checkRoutes(routes: unknown[], out: SchemaIssue[]): void {
+/**
+ * A route host DNS cannot carry (a label over 63 characters, a name over 253), or one served
+ * over HTTPS that the CA may not issue for: the TLS handshake would fail with nothing said
+ * until a browser tried, after the plain-HTTP redirect had already sent it there.
+ */
+function checkHost(route: Record<string, unknown>, base: string, suffixes: readonly string[], out: SchemaIssue[]): void {
+  if (typeof route.host !== 'string') return;
+  const host = route.host;
+  const name = normalizeHostName(host.startsWith('*.') ? host.slice(2) : host);
+  const labels = name.split('.');
+  const long = labels.find((l) => l.length > 63);
+  if (long !== undefined || name.length > 253) {
+    const why = long !== undefined ? `its label "${long.slice(0, 12)}…" has ${long.length} characters (at most 63)` : `it has ${name.length} characters (at most 253)`;
+    out.push(issue(`${base}/host`, `"${host}" is not a name DNS can carry: ${why}`));
+    return;
+  }
+  if (route.https === false || matchingSuffix(name, suffixes) !== undefined) return;
+  if (net.isIP(name) !== 0) {
+    out.push(issue(`${base}/host`, `"${host}" is an IP address, which the local CA issues no certificates for; set "https": false on this route to serve it over plain HTTP`));
+    return;
+  }
+  const domain = labels.length > 2 ? labels.slice(-2).join('.') : name;
+  out.push(
+    issue(
+      `${base}/host`,
+      `"${host}" cannot be served over HTTPS: the local CA only issues certificates under ${suffixes.join(', ')}; ` +
+        `add its domain to "suffixes" (e.g. "${domain}"), or set "https": false on this route`,
+    ),
+  );
+}
+
+function checkRoutes(routes: unknown[], suffixes: readonly string[], out: SchemaIssue[]): void {
   const seen = new Map<string, number>();
   routes.forEach((route, i) => {
     if (!isObject(route)) return;
     const base = `/routes/${i}`;
+    checkHost(route, base, suffixes, out);
     if (typeof route.path === 'string' && /[?#\s]/.test(route.path)) {
       out.push(issue(`${base}/path`, 'a route path is a plain prefix such as "/api": no "?", "#" or spaces'));
     }

@@ -237,3 +237,35 @@ test('a target port outside 1–65535 is named as such, not "not a URL"', () => 
   }
   assert.ok(parseConfigText(JSON.stringify({ routes: [{ host: 'a.test', target: 'http://127.0.0.1:65535' }] }), FILE).ok);
 });
+
+test('a route host the CA may not issue for is refused while the route is served over HTTPS, with the two ways out', () => {
+  const routes = [
+    { host: 'google.com', target: 'http://127.0.0.1:3000' },
+    { host: '*.corp.example.com', target: 'http://127.0.0.1:3001' },
+    { host: '127.0.0.2', target: 'http://127.0.0.1:3002' },
+    { host: `${'a'.repeat(70)}.test`, target: 'http://127.0.0.1:3003' },
+  ];
+  const issues = issuesOf(JSON.stringify({ routes }));
+  assert.deepEqual(issues.map((i) => i.field), ['/routes/0/host', '/routes/1/host', '/routes/2/host', '/routes/3/host']);
+  assert.match(issues[0]!.reason, /^"google\.com" cannot be served over HTTPS: the local CA only issues certificates under test, localhost; add its domain to "suffixes" \(e\.g\. "google\.com"\), or set "https": false on this route$/);
+  assert.match(issues[1]!.reason, /e\.g\. "example\.com"/);
+  assert.match(issues[2]!.reason, /IP address, which the local CA issues no certificates for; set "https": false/);
+  assert.match(issues[3]!.reason, /not a name DNS can carry: its label "aaaaaaaaaaaa…" has 70 characters \(at most 63\)/);
+
+  // Either way out is accepted; hosts under the built-in and configured suffixes always were.
+  const fixed = parseConfigText(
+    JSON.stringify({
+      suffixes: ['corp.example.com'],
+      routes: [
+        { ...routes[0], https: false },
+        routes[1],
+        { ...routes[2], https: false },
+        { host: 'app.localhost', target: 'http://127.0.0.1:3004' },
+        { host: 'localhost', path: '/x', target: 'http://127.0.0.1:3005' },
+        { host: '*.app.test', target: 'http://127.0.0.1:3006' },
+      ],
+    }),
+    FILE,
+  );
+  assert.equal(fixed.ok, true, fixed.ok ? '' : fixed.issues.map(formatConfigIssue).join('\n'));
+});

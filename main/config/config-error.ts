@@ -8,6 +8,8 @@ export type ConfigErrorCode =
   | 'CONFIG_MISSING'
   /** The file could not be read or written. */
   | 'CONFIG_IO'
+  /** The file is read-only (no owner write bit); edits leave it alone. */
+  | 'CONFIG_READ_ONLY'
   /** The file kept changing under a route edit; nothing was written. */
   | 'CONFIG_BUSY'
   | 'ROUTE_EXISTS'
@@ -17,6 +19,7 @@ const STATUS: Record<ConfigErrorCode, number> = {
   CONFIG_INVALID: 422,
   CONFIG_MISSING: 409,
   CONFIG_IO: 500,
+  CONFIG_READ_ONLY: 409,
   CONFIG_BUSY: 409,
   ROUTE_EXISTS: 409,
   ROUTE_NOT_FOUND: 404,

@@ -151,6 +151,16 @@ export class ConfigStore {
   }
 
   private async write(text: string): Promise<void> {
+    // A file made read-only is the user saying "not this one": an atomic write would replace it anyway
+    // (the rename needs only the folder to be writable), so refuse before writing.
+    const mode = (await fs.promises.stat(this.file).catch(() => undefined))?.mode;
+    if (mode !== undefined && (mode & 0o200) === 0) {
+      throw new ConfigError(
+        'CONFIG_READ_ONLY',
+        `the config file ${this.file} is read-only (mode ${(mode & 0o777).toString(8).padStart(4, '0')}), so Gatehouse leaves it as it is; ` +
+          `make it writable (\`chmod u+w ${this.file}\`) to change routes with gatehouse`,
+      );
+    }
     try {
       await writeFileAtomic(this.file, text);
     } catch (err) {

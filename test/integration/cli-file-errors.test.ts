@@ -70,3 +70,29 @@ test('a config in a folder the user cannot write: the folder, why, and the fix',
     temp.cleanup();
   }
 });
+
+test('a config file made read-only is left as it is by route edits, which say how to allow them', async () => {
+  // Checked by the file's mode, not by a failed write: as root (CI) the write would succeed,
+  // and the atomic rename needs only the folder to be writable anyway.
+  const temp = tempDataDir('gatehouse-read-only-config-');
+  try {
+    const s = cliSandbox(temp.dir);
+    fs.mkdirSync(path.dirname(s.configFile), { recursive: true });
+    const text = '{ "routes": [ { "host": "c.test", "target": "http://127.0.0.1:3000" } ] }\n';
+    fs.writeFileSync(s.configFile, text);
+    fs.chmodSync(s.configFile, 0o444);
+    for (const args of [['route', 'add', 'x.test', '3001'], ['route', 'disable', 'c.test'], ['route', 'rm', 'c.test']]) {
+      const r = await runGatehouse(s, args);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
+      assert.match(r.stderr, new RegExp(`the config file ${s.configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is read-only \\(mode 0444\\), so Gatehouse leaves it as it is; make it writable \\(\`chmod u\\+w `));
+    }
+    assert.equal(fs.readFileSync(s.configFile, 'utf8'), text);
+    assert.equal(fs.statSync(s.configFile).mode & 0o777, 0o444);
+    // Made writable again, the same edit goes through.
+    fs.chmodSync(s.configFile, 0o644);
+    assert.equal((await runGatehouse(s, ['route', 'add', 'x.test', '3001'])).code, 0);
+    assert.match(fs.readFileSync(s.configFile, 'utf8'), /x\.test/);
+  } finally {
+    temp.cleanup();
+  }
+});

@@ -50,7 +50,35 @@ export function addRoute(text: string, config: GatehouseConfig, route: RouteConf
   if (config.routes.some((r) => routeId(r) === id)) {
     throw new ConfigError('ROUTE_EXISTS', `route "${id}" already exists; remove it first (gatehouse route rm ${id}) or choose another path`);
   }
-  return { text: modify(text, ['routes', config.routes.length], route, true), value: route };
+  return { text: appendToRoutes(text, route) ?? modify(text, ['routes', config.routes.length], route, true), value: route };
+}
+
+/** `{ "host": "x.test", "target": "…" }`: a route on one line, in the spacing such lines are usually written with. */
+function oneLine(value: RouteConfig): string {
+  const fields = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{ ${fields.join(', ')} }`;
+}
+
+/**
+ * Appends a route after the last one as plain text, in its style: on one line after a
+ * one-line route, else indented like it. (jsonc-parser's insertion re-formats the route
+ * before it, so a hand-written one-line route would be spread over several lines.)
+ * Undefined when there is no last route starting a line of its own to follow.
+ */
+function appendToRoutes(text: string, route: RouteConfig): string | undefined {
+  const tree = jsonc.parseTree(text);
+  const routes = tree ? jsonc.findNodeAtLocation(tree, ['routes']) : undefined;
+  const last = routes?.type === 'array' ? routes.children?.[routes.children.length - 1] : undefined;
+  if (!last) return undefined;
+  const lineStart = text.lastIndexOf('\n', last.offset - 1) + 1;
+  const indent = text.slice(lineStart, last.offset);
+  if (!/^[ \t]*$/.test(indent)) return undefined;
+  const { eol, insertSpaces, tabSize } = formatting(text);
+  const end = last.offset + last.length;
+  const body = text.slice(last.offset, end).includes('\n')
+    ? JSON.stringify(route, null, insertSpaces ? ' '.repeat(tabSize ?? 2) : '\t').split('\n').join(eol + indent)
+    : oneLine(route);
+  return `${text.slice(0, end)},${eol}${indent}${body}${text.slice(end)}`;
 }
 
 export function removeRoute(text: string, config: GatehouseConfig, ref: string): EditResult<RouteConfig> {

@@ -35,6 +35,13 @@ async function rejectsWith(p: Promise<unknown>, code: string, message?: RegExp):
 
 const leftovers = (dir: string) => fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'));
 
+/** A config.json in `dir` holding `text`, and a store over it. */
+function storeOver(dir: string, text: string): { file: string; store: ConfigStore } {
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(file, text);
+  return { file, store: new ConfigStore(file) };
+}
+
 test(
   'first run creates the directory, the default config and the schema copy it points to',
   withDir(async (dir) => {
@@ -136,12 +143,10 @@ test(
 test(
   'add, disable, enable, update, remove keep the rest of the file as the user wrote it',
   withDir(async (dir) => {
-    const file = path.join(dir, 'config.json');
     // jsonc-parser re-indents only the lines an edit touches; the compact first route is never touched here.
     const original =
       '{\n\t"routes": [\n\t\t{ "host": "app.test",   "target": "http://127.0.0.1:3000" },\n\t\t{\n\t\t\t"host": "web.test",\n\t\t\t"target": "http://127.0.0.1:5173"\n\t\t}\n\t],\n\t"httpPort": 8080\n}\n';
-    fs.writeFileSync(file, original);
-    const store = new ConfigStore(file);
+    const { file, store } = storeOver(dir, original);
     await store.addRoute({ host: 'api.test', path: '/v1', target: 'http://127.0.0.1:4000', stripPath: true });
     let text = fs.readFileSync(file, 'utf8');
     assert.ok(text.includes('{ "host": "app.test",   "target": "http://127.0.0.1:3000" },'), text);
@@ -240,5 +245,29 @@ test(
     assert.equal(fs.existsSync(path.dirname(file)), false);
     assert.equal(await store.createIfMissing(), true);
     assert.deepEqual((await store.readOrDefaults()).missing, false);
+  }),
+);
+
+test(
+  'adding a route after one-line routes adds one line and touches no other',
+  withDir(async (dir) => {
+    const original =
+      '{\n  "routes": [\n    { "host": "a.test", "target": "http://127.0.0.1:3000" },\n    { "host": "c.test",  "target": "http://127.0.0.1:3001" }\n  ]\n}\n';
+    const { file, store } = storeOver(dir, original);
+    await store.addRoute({ host: 'x.test', path: '/v1', target: 'http://127.0.0.1:3002', stripPath: true });
+    const text = fs.readFileSync(file, 'utf8');
+    const before = original.split('\n');
+    const after = text.split('\n');
+    assert.equal(after.length, before.length + 1, text);
+    assert.deepEqual(after.slice(0, 3), before.slice(0, 3));
+    assert.equal(after[3], '    { "host": "c.test",  "target": "http://127.0.0.1:3001" },');
+    assert.equal(after[4], '    { "host": "x.test", "path": "/v1", "target": "http://127.0.0.1:3002", "stripPath": true }');
+    assert.deepEqual(after.slice(5), before.slice(4));
+    assert.deepEqual((await store.read()).config.routes.map((r) => r.host), ['a.test', 'c.test', 'x.test']);
+
+    // No route yet: the first one is written the ordinary way.
+    fs.writeFileSync(file, '{ "routes": [] }\n');
+    await store.addRoute({ host: 'first.test', target: 'http://127.0.0.1:3003' });
+    assert.deepEqual((await store.read()).config.routes, [{ host: 'first.test', target: 'http://127.0.0.1:3003' }]);
   }),
 );

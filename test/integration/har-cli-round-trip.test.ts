@@ -65,6 +65,16 @@ test('requests with no Host or a Host no URL can hold export to URLs that import
     const skip = await runGatehouse(sandbox, ['har', 'import', foreign]);
     assert.equal(skip.code, 0, skip.stderr);
     assert.match(skip.stdout, /^skipped 1 entry: the URL "http:\/\/\/old" has no host$/m);
+
+    // The CLI sends the parsed document; one nested deeper than JSON.stringify can go (an unknown
+    // field 20,000 arrays deep) goes as text instead, rather than crashing the CLI.
+    const deep = path.join(temp.dir, 'deep.har');
+    const nested = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    fs.writeFileSync(deep, JSON.stringify({ log: { ...har.log, entries: [har.log.entries[3]] } }).replace('"cache":{}', `"cache":{},"_deep":${nested}`));
+    assert.ok(fs.readFileSync(deep, 'utf8').includes('"_deep":[[[['), 'the nested field is in the file');
+    const deepImport = await runGatehouse(sandbox, ['har', 'import', deep]);
+    assert.equal(deepImport.code, 0, deepImport.stderr);
+    assert.equal(deepImport.stdout.trim(), `imported 1 exchange(s) from ${deep}`);
   } finally {
     await proc?.kill();
     temp.cleanup();

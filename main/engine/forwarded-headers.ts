@@ -54,6 +54,14 @@ export const HOP_HEADER = 'X-Gatehouse-Hop';
 
 const FORWARDING = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded']);
 
+/**
+ * Client-address claims that Gatehouse does not set but backends believe: X-Real-IP (nginx's),
+ * and the forwarding headers spelt with "_" ("X_Forwarded_For"), which CGI-style servers (PHP,
+ * WSGI) read as the very same HTTP_X_FORWARDED_FOR. From an untrusted client they are dropped,
+ * as nginx drops names with "_" by default; a trusted proxy's pass through unchanged.
+ */
+const SPOOFABLE = new Set(['x-real-ip', ...[...FORWARDING].filter((n) => n.includes('-')).map((n) => n.replace(/-/g, '_'))]);
+
 export interface ForwardingContext {
   /** Client address, IPv4-mapped IPv6 already unwrapped ("" when unknown). */
   clientAddress: string;
@@ -208,6 +216,7 @@ export function forwardRequestHeaders(input: RawHeaders, ctx: ForwardingContext)
       else xfPort ??= value;
       continue;
     }
+    if (!trusted && SPOOFABLE.has(lower)) continue;
     if (lower === 'via') {
       via = join(via, value);
       continue;

@@ -148,9 +148,13 @@ describe('routing', () => {
         'x-forwarded-host': 'evil.test',
         'x-forwarded-port': '1',
         forwarded: 'for=6.6.6.6',
+        'x-real-ip': '6.6.6.6',
+        x_forwarded_for: '6.6.6.6',
       },
     });
     const seen = JSON.parse(await r.body.text()).headers as Array<[string, string]>;
+    assert.deepEqual(headerAll(seen, 'x-real-ip'), []);
+    assert.deepEqual(headerAll(seen, 'x_forwarded_for'), []);
     assert.deepEqual(headerAll(seen, 'x-forwarded-for'), ['127.0.0.1']);
     assert.deepEqual(headerAll(seen, 'x-forwarded-proto'), ['http']);
     assert.deepEqual(headerAll(seen, 'x-forwarded-host'), ['app.test:8080']);

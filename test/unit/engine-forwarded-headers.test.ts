@@ -114,6 +114,25 @@ test("a trusted proxy's Proto and Host without a Port give the port they imply, 
   assert.deepEqual(port([['X-Forwarded-Proto', 'https']], { trusted: false }), ['80']);
 });
 
+test("X-Real-IP and the forwarding headers spelt with '_' are dropped from untrusted clients, kept from trusted ones", () => {
+  const sent: RawHeaders = [
+    ['Host', 'app.test'],
+    ['X-Real-IP', '6.6.6.6'],
+    ['X_Forwarded_For', '6.6.6.6'],
+    ['x_forwarded_proto', 'https'],
+    ['X_Forwarded_Host', 'evil.test'],
+    ['X_Forwarded_Port', '1'],
+    ['X_Custom_Header', 'kept'],
+  ];
+  const names = (h: RawHeaders) => h.map(([n]) => n);
+  const untrusted = forwardRequestHeaders(sent, ctx).headers;
+  assert.ok(!untrusted.some(([, v]) => v === '6.6.6.6' || v === 'evil.test' || v === '1'), JSON.stringify(untrusted));
+  assert.deepEqual(get(untrusted, 'x_custom_header'), ['kept']);
+  assert.deepEqual(get(untrusted, 'x-forwarded-for'), ['10.1.2.3']);
+  const trusted = forwardRequestHeaders(sent, { ...ctx, trusted: true }).headers;
+  for (const [name] of sent.slice(1)) assert.ok(names(trusted).includes(name), `${name} kept from a trusted proxy`);
+});
+
 test('IPv6 clients are quoted and bracketed in Forwarded, bare in X-Forwarded-For', () => {
   const { headers } = forwardRequestHeaders([['Host', 'app.test']], { ...ctx, clientAddress: '::1', scheme: 'https' });
   assert.deepEqual(get(headers, 'forwarded'), ['for="[::1]";host=app.test;proto=https']);

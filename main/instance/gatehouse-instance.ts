@@ -69,6 +69,15 @@ interface StartedPart {
 /** Top-level settings that only take effect when the listeners are (re)started. */
 const RESTART_FIELDS = ['httpPort', 'httpsPort', 'dnsPort', 'listen'] as const;
 
+function restartSettings(config: GatehouseConfig): Record<(typeof RESTART_FIELDS)[number], string> {
+  return {
+    httpPort: JSON.stringify(config.httpPort),
+    httpsPort: JSON.stringify(config.httpsPort),
+    dnsPort: JSON.stringify(config.dnsPort),
+    listen: JSON.stringify(config.listen),
+  };
+}
+
 export class GatehouseInstance {
   readonly store: ConfigStore;
   private watcherRef: ConfigWatcher | undefined;
@@ -80,6 +89,8 @@ export class GatehouseInstance {
   private readonly problemListeners = new Set<(problem: ConfigProblem) => void>();
   private stopping: Promise<void> | undefined;
   private startedAt = 0;
+  /** The restart-only settings as the listeners were started with them (JSON of each). */
+  private listenerSettings: Record<(typeof RESTART_FIELDS)[number], string> | undefined;
   /** API events (recorder, config, CA); the control server and the Electron shell subscribe. */
   readonly events = new EventHub();
   private recorderRef: Recorder | undefined;
@@ -113,6 +124,7 @@ export class GatehouseInstance {
     const loaded = await this.store.load();
     if (loaded.created) log.info(`created ${loaded.file} with a default route (app.test → http://127.0.0.1:3000); edit it or use \`gatehouse route add\``);
     this.currentConfig = loaded.config;
+    this.listenerSettings = restartSettings(loaded.config);
 
     // 2. The proxy engine: plain HTTP listeners, route table, upstream pools; the recorder observes it.
     const recorder = new Recorder({ recording: loaded.config.recording, routes: loaded.config.routes, emit: this.events.emit });
@@ -323,10 +335,13 @@ export class GatehouseInstance {
     this.problem = undefined;
     const enabled = config.routes.filter((r) => r.enabled !== false).length;
     this.options.logger.info(`config reloaded: ${config.routes.length} route(s), ${enabled} enabled`);
+    const before = restartSettings(previous);
+    const now = restartSettings(config);
     for (const field of RESTART_FIELDS) {
-      if (JSON.stringify(previous[field]) !== JSON.stringify(config[field])) {
-        this.options.logger.warn(`"${field}" changed in ${this.store.file}; restart Gatehouse for it to take effect`);
-      }
+      if (before[field] === now[field]) continue;
+      // Set back to what the listeners run with: nothing is waiting for a restart any more.
+      if (now[field] === this.listenerSettings?.[field]) this.options.logger.info(`"${field}" is back to the value Gatehouse runs with`);
+      else this.options.logger.warn(`"${field}" changed in ${this.store.file}; restart Gatehouse for it to take effect`);
     }
     for (const listener of this.appliedListeners) {
       try {

@@ -269,7 +269,9 @@ export class Engine {
       headersTimeout: t.requestHeaders,
       keepAliveTimeout: t.keepAlive,
       // How often Node checks the headers timeout; its default (30 s) would make short timeouts meaningless.
-      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor((t.requestHeaders || 30_000) / 4))),
+      // Fixed for the server's life, so at most 1 s: a requestHeaders shortened later while it runs
+      // (a config edit) still cuts slow clients off about on time.
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor((t.requestHeaders || 30_000) / 4))),
       // Checked by readIncoming instead, so the 400 also stops pipelined requests behind it.
       requireHostHeader: false,
       insecureHTTPParser: false,

@@ -61,6 +61,28 @@ describe('slow and idle clients', () => {
     assert.deepEqual(backend.seen.slice(from).map((s) => s.url), ['/normal'], 'no slowloris request reached the backend');
   });
 
+  test('a requestHeaders timeout shortened while the proxy runs is enforced about on time', async () => {
+    // Started with the default (30 s); Node checks it on an interval fixed when the server starts.
+    const p = await startProxy({ routes: [{ host: 'app.test', target: backend.url }] });
+    try {
+      p.engine.applyConfig({ routes: [{ host: 'app.test', target: backend.url }], timeouts: { requestHeaders: '1s' } });
+      const s = await rawConnect(p.port);
+      const w = watch(s);
+      const started = Date.now();
+      s.write('GET /late HTTP/1.1\r\nHost: app.test\r\n');
+      try {
+        // 1 s of timeout plus at most 1 s until Node looks; before, the check ran every 7.5 s.
+        await waitFor(() => w.closed(), 'the slow client is cut off', 4_000);
+      } finally {
+        s.destroy();
+      }
+      assert.match(w.text(), /^(HTTP\/1\.1 408 |$)/);
+      assert.ok(Date.now() - started >= 900, 'not before the timeout');
+    } finally {
+      await p.close();
+    }
+  });
+
   test('a connection that never sends a byte is closed after requestHeaders', async () => {
     const s = await rawConnect(strict.port);
     const w = watch(s);

@@ -47,6 +47,21 @@ function urlBytesAreSafe(url: string): boolean {
   return isPlainAscii(utf8Encode(url));
 }
 
+/** Content codings curl can decode with --compressed (Debian's curl has all four). */
+const CURL_DECODES = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd']);
+
+/** True when the request's Accept-Encoding names a coding curl can decode (and does not refuse it with q=0). */
+function asksForDecodableEncoding(headers: RequestSpec['headers']): boolean {
+  for (const [name, value] of headers) {
+    if (name.toLowerCase() !== 'accept-encoding') continue;
+    for (const part of value.split(',')) {
+      const [coding = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+      if (CURL_DECODES.has(coding) && !params.some((p) => /^q=0(\.0*)?$/.test(p))) return true;
+    }
+  }
+  return false;
+}
+
 export interface CurlOptions {
   /** Join arguments with " \\\n  " (default) or a single space. */
   multiline?: boolean;
@@ -67,6 +82,8 @@ export function toCurl(spec: RequestSpec, options: CurlOptions = {}): { code: st
     args.push('--http1.1');
     warnings.push('curl prints the 101 answer and then the raw WebSocket frames, and waits until the server closes; stop it with Ctrl-C');
   }
+  // The browser asked for a compressed body: without --compressed curl would print it still compressed.
+  if (asksForDecodableEncoding(spec.headers)) args.push('--compressed');
   if (/[[\]{}]/.test(spec.url)) args.push('--globoff');
   if (hasDotSegment(spec.url)) args.push('--path-as-is');
   if (!urlBytesAreSafe(spec.url)) warnings.push('the URL contains non-ASCII characters; curl sends them as UTF-8');

@@ -224,3 +224,42 @@ describe('replay and copy-as-curl against real servers', () => {
     assert.equal(replay.replayOf, x.id);
   });
 });
+
+test('copy as curl of a browser request that accepted br/gzip prints the body readable, as the browser showed it', async () => {
+  const text = 'the page, compressed on the wire\n'.repeat(50);
+  const { brotliCompressSync, gzipSync } = await import('node:zlib');
+  const backend = await startBackend((req, res) => {
+    const accepts = String(req.headers['accept-encoding'] ?? '');
+    req.resume();
+    if (accepts.includes('br')) {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'br' });
+      res.end(brotliCompressSync(text));
+    } else if (accepts.includes('gzip')) {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
+      res.end(gzipSync(text));
+    } else res.end(text);
+  });
+  const recorder = new Recorder({ batchMs: 10 });
+  const proxy = await startProxy({ routes: [{ host: 'app.localhost', target: backend.url }] }, { observer: recorder });
+  try {
+    const api = createApiHandlers({
+      recorder,
+      config: undefined as never,
+      currentConfig: () => ({ routes: [] }),
+      endpoints: () => ({ httpPort: proxy.port }),
+      info: () => ({ version: 'test', mode: 'headless', pid: process.pid }),
+    });
+    const head = `GET /page HTTP/1.1\r\nHost: app.localhost:${proxy.port}\r\nAccept-Encoding: gzip, deflate, br, zstd\r\nConnection: close\r\n\r\n`;
+    assert.equal((await rawExchange(proxy.port, head)).status, 200);
+    const x = await waitUntil(() => recorder.all().find((e) => e.url === '/page' && e.state === 'complete'), 'the recorded exchange');
+    const { code } = await api['curl.generate']({ id: x.id });
+    assert.match(code, /--compressed/);
+    const run = await runCommand('sh', ['-s'], { input: `${code.replace(/^curl /, 'curl -sS --max-time 10 ')}\n`, timeoutMs: 20_000 });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, text, 'curl printed the decoded body');
+  } finally {
+    await proxy.close();
+    await backend.close();
+    recorder.close();
+  }
+});

@@ -85,6 +85,17 @@ test('curl: text bodies go inline with --data-raw, binary ones through printf | 
   assert.ok(bin.endsWith('--data-binary @-'));
 });
 
+test('curl: --compressed when the request asked for a coding curl can decode, so the body prints readable', () => {
+  const withEncoding = (value: string) => toCurl(spec({ headers: [['Accept-Encoding', value]] })).code;
+  assert.match(withEncoding('gzip, deflate, br, zstd'), /--compressed/);
+  assert.match(withEncoding('br'), /--compressed/);
+  assert.doesNotMatch(withEncoding('identity'), /--compressed/);
+  assert.doesNotMatch(withEncoding('gzip;q=0, identity'), /--compressed/);
+  assert.doesNotMatch(toCurl(spec()).code, /--compressed/);
+  // The browser's header is still sent as it was.
+  assert.match(withEncoding('gzip, br'), /-H 'Accept-Encoding: gzip, br'/);
+});
+
 test('curl: empty header values use the "Name;" form', () => {
   assert.match(toCurl(spec({ headers: [['X-Empty', '']] })).code, /-H 'X-Empty;'/);
 });

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { parse as parseDomain } from 'tldts';
 import { durationTooLong, fileTargetPath, routeId } from '../../shared/config';
 import { parseTarget } from '../engine/target';
 import { matchingSuffix, normalizeHostName, permittedSuffixes } from '../tls/permitted-names';
@@ -14,6 +15,11 @@ import type { SchemaIssue } from './schema-issues';
 export function semanticIssues(value: unknown): SchemaIssue[] {
   if (!isObject(value)) return [];
   const out: SchemaIssue[] = [];
+  if (Array.isArray(value.suffixes)) {
+    value.suffixes.forEach((suffix, i) => {
+      if (typeof suffix === 'string') checkSuffix(suffix, `/suffixes/${i}`, out);
+    });
+  }
   const suffixes = permittedSuffixes(Array.isArray(value.suffixes) ? value.suffixes.filter((x): x is string => typeof x === 'string') : undefined);
   if (Array.isArray(value.routes)) checkRoutes(value.routes, suffixes, out);
   if (Array.isArray(value.listen)) {
@@ -38,6 +44,29 @@ export function semanticIssues(value: unknown): SchemaIssue[] {
     out.push(issue('/httpsPort', `HTTP and HTTPS cannot share port ${httpPort}; pick another httpsPort`));
   }
   return out;
+}
+
+/** Special-use names (RFC 6761, 8375, ICANN's .internal) that the Public Suffix List also lists: private by definition. */
+const RESERVED_SUFFIXES = new Set(['home.arpa']);
+
+/**
+ * A suffix that is itself a public suffix ("com", "dev", "co.uk", "github.io"): the root would
+ * be allowed to sign every site under it, and the DNS responder would answer for all of them,
+ * which is exactly what the name constraints are there to rule out. Decided by the Public
+ * Suffix List (tldts); names it does not know (test, internal, lan, corp.local) are fine.
+ */
+function checkSuffix(suffix: string, field: string, out: SchemaIssue[]): void {
+  const name = normalizeHostName(suffix.trim().replace(/^\*?\./, ''));
+  if (name === '' || RESERVED_SUFFIXES.has(name)) return;
+  const parsed = parseDomain(name, { allowPrivateDomains: true });
+  if (parsed.publicSuffix !== name || !(parsed.isIcann || parsed.isPrivate)) return;
+  out.push(
+    issue(
+      field,
+      `"${suffix}" is a public suffix: a local CA allowed to sign under it could impersonate every real site there, ` +
+        `and the DNS responder would answer for them; use a name you own under it (e.g. "dev.example.${name}") or a reserved one ("test", "internal", "home.arpa")`,
+    ),
+  );
 }
 
 /**

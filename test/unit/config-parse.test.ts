@@ -37,7 +37,7 @@ test('every documented field is accepted', () => {
     dnsPort: 15353,
     listen: ['127.0.0.1', '::1'],
     trustedProxies: ['10.0.0.0/8', '::1'],
-    suffixes: ['dev', 'corp.local'],
+    suffixes: ['internal', 'corp.local', 'dev.example.com', 'home.arpa'],
     timeouts: { requestHeaders: '30s', keepAlive: 5000, upstreamConnect: '5s', upstreamHeaders: '1m', upstreamBody: '300000ms' },
     recording: { enabled: true, maxExchanges: 100, maxTotalBytes: 1048576, bodyCap: 65536 },
   };
@@ -268,4 +268,12 @@ test('a route host the CA may not issue for is refused while the route is served
     FILE,
   );
   assert.equal(fixed.ok, true, fixed.ok ? '' : fixed.issues.map(formatConfigIssue).join('\n'));
+});
+
+test('a suffix that is a public suffix is refused: the CA could sign, and the DNS answer, for every site under it', () => {
+  const issues = issuesOf(JSON.stringify({ routes: [], suffixes: ['com', 'dev', 'co.uk', 'github.io', 'internal', 'lan', 'dev.example.com'] }));
+  assert.deepEqual(issues.map((i) => i.field), ['/suffixes/0', '/suffixes/1', '/suffixes/2', '/suffixes/3']);
+  assert.match(issues[0]!.reason, /^"com" is a public suffix: a local CA allowed to sign under it could impersonate every real site there, and the DNS responder would answer for them; use a name you own under it \(e\.g\. "dev\.example\.com"\) or a reserved one/);
+  assert.match(issues[2]!.reason, /"co\.uk" is a public suffix/);
+  assert.match(issues[3]!.reason, /"github\.io" is a public suffix/);
 });

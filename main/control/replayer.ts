@@ -66,7 +66,7 @@ function connect(host: string, port: number, secure: boolean, servername: string
     const socket: net.Socket = secure
       ? tls.connect({ host, port, servername: servername && net.isIP(servername) === 0 ? servername : undefined, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] })
       : net.connect({ host, port });
-    const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`connecting to ${host}:${port} timed out`), { code: 'ETIMEDOUT' })), timeoutMs);
+    const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`connecting to ${net.isIPv6(host) ? `[${host}]` : host}:${port} timed out`), { code: 'ETIMEDOUT' })), timeoutMs);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       socket.removeListener('error', onError);

@@ -36,7 +36,7 @@ export async function startDnsPart(opts: DnsPartOptions): Promise<DnsPart> {
       suffixes: () => suffixes,
       logger: opts.logger,
     });
-    opts.logger.info(`DNS listening on ${responder.host}:${responder.port} (udp+tcp) for ${suffixes.map((s) => `*.${s}`).join(', ')}`);
+    opts.logger.info(`DNS listening on ${responder.host.includes(':') ? `[${responder.host}]` : responder.host}:${responder.port} (udp+tcp) for ${suffixes.map((s) => `*.${s}`).join(', ')}`);
   } catch (err) {
     if (!(err instanceof DnsError)) throw err;
     opts.logger.warn(`DNS responder not started: ${err.message}`);

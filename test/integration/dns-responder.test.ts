@@ -10,6 +10,8 @@ type Decoded = dnsPacket.DecodedPacket & { rcode?: string };
 const decode = (b: Buffer): Decoded => dnsPacket.decode(b);
 import { DnsResponder } from '../../main/dns/dns-responder';
 import { runCommand } from '../support/run-command';
+import { startDnsPart } from '../../main/dns/dns-part';
+import { memoryLogger } from '../../main/engine/logger';
 
 const suffixes = ['test', 'localhost', 'internal'];
 
@@ -88,4 +90,15 @@ test('suffixes are read per query; a busy port is a coded error', async (t) => {
     code: 'DNS_PORT_IN_USE',
     message: /--dns-port/,
   });
+});
+
+test('the start-up line brackets an IPv6 listen address, so "host:port" stays readable', async () => {
+  const logger = memoryLogger();
+  const part = await startDnsPart({ config: { routes: [] }, port: 0, host: '::1', logger });
+  try {
+    assert.ok(part.port !== undefined, logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => l.includes(`DNS listening on [::1]:${part.port} (udp+tcp)`)), logger.lines.join('\n'));
+  } finally {
+    await part.stop();
+  }
 });

@@ -165,6 +165,8 @@ export class HttpExchange {
   private readonly failures: ProxyFailure[] = [];
   private current: Attempt | undefined;
   private responseStarted = false;
+  /** The response is a 204 or 304: it never has a body, whatever its Content-Length says (RFC 9110 §8.6). */
+  private bodiless = false;
   private done = false;
   private resume: (() => void) | undefined;
   private drainHooked = false;
@@ -346,6 +348,7 @@ export class HttpExchange {
     const { tap } = this.ctx;
     attempt.upstream.health.markUp();
     tap.upstreamResponse(status, received);
+    this.bodiless = status === 204 || status === 304;
     const c = this.ctx.cache;
     if (c) {
       const upstream = { status, headers: headerObject(received) };
@@ -367,6 +370,8 @@ export class HttpExchange {
       }
     }
     let out = forwardResponseHeaders(received);
+    // A 204 must not carry Content-Length (HTTP/2 clients reset a stream whose length is never met); a 304's is kept.
+    if (status === 204) out = out.filter(([n]) => n.length !== 14 || n.toLowerCase() !== 'content-length');
     if (c) out = [...out, ['X-Cache', 'MISS']];
     const features = this.ctx.runtime.route.features;
     if (features?.editsResponse) out = editResponseHeaders(features, out, this.placeholders(), this.ctx.tap);
@@ -491,6 +496,12 @@ export class HttpExchange {
     if (err instanceof EngineError && err.code === 'CLIENT_ABORTED') {
       this.destroyResponse();
       this.finish(err);
+      return;
+    }
+    if (this.bodiless && (err as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      // undici holds a 204/304 to its Content-Length (the size the body would have had) and fails it;
+      // the response has no body by definition, so it is complete. Only the upstream connection is lost.
+      this.onComplete(attempt, null);
       return;
     }
     if (err instanceof EngineError && err.code === 'CLIENT_BODY_TIMEOUT') {

@@ -18,6 +18,18 @@ export interface CaCheckResult {
   root?: { certPath: string; pem: string };
 }
 
+/** What `gatehouse start` says for a damaged CA, so doctor and start give the same advice. */
+const RESET_FIX = 'run `gatehouse ca reset` (it sets the damaged CA aside and creates a new one), then `gatehouse trust`';
+
+function keyMatches(keyPem: string, cert: crypto.X509Certificate): boolean {
+  try {
+    const fromKey = crypto.createPublicKey(crypto.createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
+    return fromKey.equals(cert.publicKey.export({ type: 'spki', format: 'der' }));
+  } catch {
+    return false;
+  }
+}
+
 export function checkCa(dataDir: string, extraSuffixes: readonly string[] | undefined, now = new Date()): CaCheckResult {
   const paths = caPaths(dataDir);
   let pem: string;
@@ -39,7 +51,7 @@ export function checkCa(dataDir: string, extraSuffixes: readonly string[] | unde
   try {
     cert = new crypto.X509Certificate(pem);
   } catch {
-    return { checks: [{ area: 'ca', status: 'fail', message: `${paths.rootCert} is not a readable certificate`, fix: 'delete it; the next `gatehouse start` creates a new CA' }] };
+    return { checks: [{ area: 'ca', status: 'fail', message: `${paths.rootCert} is not a readable certificate`, fix: RESET_FIX }] };
   }
   const checks: DoctorCheck[] = [];
   const cn = /^CN=(.*)$/m.exec(cert.subject)?.[1] ?? cert.subject;
@@ -63,13 +75,19 @@ export function checkCa(dataDir: string, extraSuffixes: readonly string[] | unde
       fix: 'restart Gatehouse (it re-issues the root for the new suffixes), then `gatehouse trust`',
     });
   }
+  let keyPem: string | undefined;
   try {
     const mode = fs.statSync(paths.rootKey).mode & 0o777;
     if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
       checks.push({ area: 'ca', status: 'fail', message: `the CA key ${paths.rootKey} is readable by others (mode ${mode.toString(8)})`, fix: `chmod 600 ${paths.rootKey}` });
     }
+    keyPem = fs.readFileSync(paths.rootKey, 'utf8');
   } catch {
-    checks.push({ area: 'ca', status: 'fail', message: `the CA key ${paths.rootKey} is missing`, fix: 'restart Gatehouse (it re-issues the CA), then `gatehouse trust`' });
+    checks.push({ area: 'ca', status: 'fail', message: `the CA key ${paths.rootKey} is missing or unreadable`, fix: RESET_FIX });
+  }
+  // What `gatehouse start` checks too: a key that is not this certificate's makes the CA unusable.
+  if (keyPem !== undefined && !keyMatches(keyPem, cert)) {
+    checks.push({ area: 'ca', status: 'fail', message: `the CA key ${paths.rootKey} does not belong to the root certificate ${paths.rootCert}`, fix: RESET_FIX });
   }
   return { checks, root: { certPath: paths.rootCert, pem } };
 }

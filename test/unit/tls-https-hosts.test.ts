@@ -69,6 +69,22 @@ test('doctor CA checks read without creating; spot suffix drift and a readable k
     const leaky = checkCa(dir, []);
     assert.ok(leaky.checks.some((c) => c.status === 'fail' && /readable by others/.test(c.message) && /chmod 600/.test(c.fix!)));
   }
+
+  // A damaged CA: doctor gives the advice `gatehouse start` gives (ca reset), and sees a key that is not the certificate's.
+  const other = tempDataDir();
+  t.after(other.cleanup);
+  await CertificateAuthority.open({ dataDir: other.dir });
+  fs.copyFileSync(path.join(other.dir, 'ca', 'root.pem'), path.join(dir, 'ca', 'root.pem'));
+  const mismatched = checkCa(dir, []);
+  const wrongKey = mismatched.checks.find((c) => /does not belong to the root certificate/.test(c.message));
+  assert.equal(wrongKey?.status, 'fail', JSON.stringify(mismatched.checks));
+  assert.match(wrongKey!.fix!, /^run `gatehouse ca reset`/);
+  fs.rmSync(path.join(dir, 'ca', 'root-key.pem'));
+  const keyless = checkCa(dir, []);
+  assert.ok(keyless.checks.some((c) => c.status === 'fail' && /missing or unreadable/.test(c.message) && /gatehouse ca reset/.test(c.fix!)));
+  fs.writeFileSync(path.join(dir, 'ca', 'root.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n');
+  assert.match(checkCa(dir, []).checks[0]!.fix!, /^run `gatehouse ca reset`/);
+
   const trust = trustChecks([
     { store: 'debian', label: 'System', state: 'trusted' },
     { store: 'nss:x', label: 'Chrome', state: 'not-trusted', fix: 'run `gatehouse trust`' },

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { cliSandbox, GatehouseProcess, runGatehouse, type CliSandbox } from '../support/gatehouse-cli';
@@ -89,11 +90,41 @@ test('doctor: a taken port set in the config is a failure, not "Gatehouse will u
     const http = checks.find((c) => c.area === 'ports' && c.message.startsWith(`HTTP port ${port}`));
     assert.deepEqual(
       { status: http?.status, message: http?.message },
-      { status: 'fail', message: `HTTP port ${port} is in use by another program (EADDRINUSE); \`gatehouse start\` will fail (a port you set does not fall back)` },
+      { status: 'fail', message: `HTTP port ${port} on 127.0.0.1 is in use by another program (EADDRINUSE); \`gatehouse start\` will fail (a port you set does not fall back)` },
     );
     assert.equal(r.code, 1);
   } finally {
     await close(taken);
+    temp.cleanup();
+  }
+});
+
+test('doctor checks ports where start will bind them: every listen address, and UDP for DNS', async () => {
+  const temp = tempDataDir('gatehouse-doctor-ports-v6-udp-');
+  // Taken on ::1 only: a check of 127.0.0.1 alone said "free", and start then failed.
+  const v6 = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    v6.once('error', reject);
+    v6.listen({ host: '::1', port: 0, exclusive: true }, resolve);
+  });
+  const httpPort = portOf(v6);
+  // Taken over UDP only: a TCP check said "free", and start then left the DNS responder out.
+  const udp = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => udp.bind({ address: '127.0.0.1', port: 0, exclusive: true }, resolve));
+  const dnsPort = udp.address().port;
+  try {
+    const config = { httpPort, httpsPort: 0, dnsPort, listen: ['127.0.0.1', '::1'] };
+    const r = await runGatehouse(sandbox(temp.dir, config), ['doctor', '--json']);
+    const checks = (JSON.parse(r.stdout) as { checks: Array<{ area: string; status: string; message: string }> }).checks;
+    const http = checks.find((c) => c.area === 'ports' && c.message.startsWith(`HTTP port ${httpPort}`));
+    assert.equal(http?.status, 'fail', JSON.stringify(checks));
+    assert.match(http!.message, new RegExp(`^HTTP port ${httpPort} on \\[::1\\] is in use by another program`));
+    const dns = checks.find((c) => c.area === 'ports' && c.message.startsWith(`DNS port ${dnsPort}`));
+    assert.equal(dns?.status, 'warn', JSON.stringify(checks));
+    assert.match(dns!.message, new RegExp(`^DNS port ${dnsPort} on 127\\.0\\.0\\.1 \\(UDP\\) is in use`));
+  } finally {
+    await close(v6);
+    udp.close();
     temp.cleanup();
   }
 });

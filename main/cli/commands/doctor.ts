@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as dns from 'node:dns';
+import * as dgram from 'node:dgram';
 import * as net from 'node:net';
-import { DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, FALLBACK_HTTP_PORT, FALLBACK_HTTPS_PORT, fileTargetPath, routeId, routeTargets, type GatehouseConfig } from '../../../shared/config';
+import { DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_LISTEN, DEFAULT_HTTPS_PORT, FALLBACK_HTTP_PORT, FALLBACK_HTTPS_PORT, fileTargetPath, routeId, routeTargets, type GatehouseConfig } from '../../../shared/config';
 import type { DoctorCheck } from '../../trust/doctor-check';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
 import type { CliCommand } from '../cli-command';
@@ -41,12 +42,40 @@ function connect(opts: net.NetConnectOpts): Promise<string | undefined> {
   });
 }
 
-function tryBind(port: number): Promise<string | undefined> {
+/** Errors that mean "this machine has no IPv6 loopback", which the listeners skip too. */
+const IPV6_UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL', 'EPROTONOSUPPORT']);
+
+function bindOnce(port: number, host: string, udp: boolean): Promise<string | undefined> {
   return new Promise((resolve) => {
+    const fail = (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message);
+    if (udp) {
+      const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+      socket.once('error', (e) => {
+        socket.close();
+        fail(e);
+      });
+      socket.bind({ port, address: host, exclusive: true }, () => socket.close(() => resolve(undefined)));
+      return;
+    }
     const server = net.createServer();
-    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(undefined)));
+    server.once('error', fail);
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(undefined)));
   });
+}
+
+/**
+ * Whether `port` can be bound on every address the listener will use (TCP, and UDP too for
+ * DNS): the first failure with its address, or undefined when all are free.
+ */
+async function tryBind(port: number, hosts: readonly string[], udp = false): Promise<{ code: string; where: string } | undefined> {
+  for (const host of hosts) {
+    for (const overUdp of udp ? [false, true] : [false]) {
+      const code = await bindOnce(port, host, overUdp);
+      if (code === undefined || (net.isIPv6(host) && IPV6_UNAVAILABLE.has(code))) continue;
+      return { code, where: `${net.isIPv6(host) ? `[${host}]` : host}${udp ? (overUdp ? ' (UDP)' : ' (TCP)') : ''}` };
+    }
+  }
+  return undefined;
 }
 
 async function dnsAnswers(port: number): Promise<string | undefined> {
@@ -100,17 +129,19 @@ async function portChecks(config: GatehouseConfig, running: { httpPort?: number;
     // Without its port the DNS responder is left out with a warning; the start goes on.
     ['DNS', config.dnsPort ?? DEFAULT_DNS_PORT, undefined, '--dns-port', true],
   ] as const) {
-    const err = await tryBind(port);
-    if (!err) {
+    // HTTP and HTTPS listen on every configured address; the DNS responder on 127.0.0.1, over TCP and UDP.
+    const busy = label === 'DNS' ? await tryBind(port, ['127.0.0.1'], true) : await tryBind(port, config.listen ?? DEFAULT_LISTEN);
+    if (!busy) {
       checks.push({ area: 'ports', status: 'ok', message: `${label} port ${port} is free` });
       continue;
     }
+    const err = busy.code;
     const status = fallback !== undefined || optional ? 'warn' : 'fail';
     const outcome = fallback !== undefined ? `; Gatehouse will use ${fallback}` : optional ? '' : '; `gatehouse start` will fail (a port you set does not fall back)';
     checks.push(
       err === 'EACCES'
         ? { area: 'ports', status, message: `${label} port ${port} needs privileges${outcome}`, fix: `\`sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80\` (Linux), or pass ${flag} N` }
-        : { area: 'ports', status, message: `${label} port ${port} is in use by another program (${err})${outcome}`, fix: `stop that program or pass ${flag} N` },
+        : { area: 'ports', status, message: `${label} port ${port} on ${busy.where} is in use by another program (${err})${outcome}`, fix: `stop that program or pass ${flag} N` },
     );
   }
   return checks;

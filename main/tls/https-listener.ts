@@ -176,6 +176,11 @@ export class HttpsListener {
       hint =
         'a client rejected the Gatehouse certificate (its CA is not trusted there): run `gatehouse trust`, ' +
         'or for Node-based tools set NODE_EXTRA_CA_CERTS (see `gatehouse ca path`)';
+    } else if (/no.suitable.signature.algorithm/i.test(text)) {
+      // No SNI means no certificate was chosen (there is no default one), so OpenSSL finds nothing to sign with.
+      hint =
+        'a client connected without a server name (SNI), so no certificate could be chosen: ' +
+        'connect by a route\'s host name (https://app.test:PORT, or curl --resolve), not by IP address';
     } else if (/no.shared.cipher|unsupported.protocol|wrong.version|version.too.low/i.test(text)) {
       hint = `a client could not agree on TLS parameters (Gatehouse requires TLS 1.2+ with modern ciphers): ${err.message}`;
     }

@@ -112,6 +112,18 @@ test('names outside the suffixes, without a route, or with https:false get no ce
   assert.equal(proxy.leaves.stats.minted, 0);
 });
 
+test('a client without SNI (https://127.0.0.1:PORT) is told, once, to use a host name', async (t) => {
+  const { proxy } = await setup(t);
+  for (let i = 0; i < 3; i++) {
+    const r = await runCommand('curl', ['-sS', '--max-time', '10', '-k', `https://127.0.0.1:${proxy.httpsPort}/`], { env: envWithoutExtraCa() });
+    assert.notEqual(r.code, 0, 'no certificate without a server name');
+  }
+  for (let i = 0; i < 100 && !proxy.logger.lines.some((l) => /without a server name/.test(l)); i++) await new Promise((res) => setTimeout(res, 10));
+  const hints = proxy.logger.lines.filter((l) => /without a server name \(SNI\)/.test(l));
+  assert.equal(hints.length, 1, proxy.logger.lines.join('\n'));
+  assert.match(hints[0]!, /^warn: HTTPS: a client connected without a server name \(SNI\), so no certificate could be chosen: connect by a route's host name/);
+});
+
 test('TLS 1.1 and below are refused', async (t) => {
   const { proxy } = await setup(t);
   const r = await curl(proxy, 'app.test', '/', '--tlsv1.0', '--tls-max', '1.1');

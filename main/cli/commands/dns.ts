@@ -13,7 +13,7 @@ Point this machine's resolver at Gatehouse's DNS responder (which answers
 127.0.0.1 / ::1 for the suffixes test, localhost and the config's "suffixes"):
   macOS                    /etc/resolver/<suffix> files
   Linux + systemd-resolved a drop-in, /etc/systemd/resolved.conf.d/gatehouse.conf
-  otherwise, or --hosts    a managed block in /etc/hosts with one line per route host
+  otherwise, or --hosts    a managed block in /etc/hosts: two lines per route host (127.0.0.1 and ::1)
                            (wildcard routes cannot be listed there)
 \`teardown\` removes whatever setup made, leaving the files as they were.
 The responder runs while Gatehouse runs (\`gatehouse start --dns-port N\`).

@@ -116,6 +116,12 @@ describe('control server guards', () => {
     assert.equal(rebound.status, 403);
     // No page without a token.
     assert.equal((await controlRequest(port, { path: '/' })).status, 401);
+    // A cookie left from before a restart (another token) does not shadow a fresh ?token=, nor a right Bearer.
+    const stale = `${pair.split('=')[0]}=stale-token-from-before`;
+    assert.equal((await controlRequest(port, { path: `/?token=${token}`, headers: { cookie: stale } })).status, 200);
+    const bearer = await controlRequest(port, { method: 'POST', path: '/api/recording.get', headers: { cookie: stale, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(bearer.status, 200);
+    assert.equal((await controlRequest(port, { path: '/', headers: { cookie: stale } })).status, 401);
     // ?token= is not accepted for API calls.
     const q = await controlRequest(port, { method: 'POST', path: `/api/recording.get?token=${token}`, headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(q.status, 401);

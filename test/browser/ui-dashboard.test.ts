@@ -393,3 +393,36 @@ test('the dashboard link opens the dashboard when clicked on another site', asyn
     elsewhere.close();
   }
 });
+
+test('after Gatehouse restarts with a new token, an open dashboard says to open the new URL instead of reconnecting for ever', async () => {
+  const dir = tempDataDir('gatehouse-ui-restart-');
+  const configFile = path.join(dir.dir, 'config.json');
+  fs.writeFileSync(configFile, JSON.stringify({ routes: [] }));
+  const probe = http.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const controlPort = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const options = { configPath: configFile, dataDir: path.join(dir.dir, 'data'), headless: true, logger: memoryLogger(), httpPort: 0, listen: ['127.0.0.1'], staticDir: ensureRendererBuilt(), controlPort };
+  let first: GatehouseInstance | undefined = await GatehouseInstance.start(options);
+  let second: GatehouseInstance | undefined;
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    await tab.goto(first.dashboardUrl!);
+    await tab.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+    await first.stop(0);
+    first = undefined;
+    second = await GatehouseInstance.start(options);
+    assert.notEqual(second.dashboardUrl, undefined);
+    await tab.getByRole('alert').filter({ hasText: 'Gatehouse was restarted and no longer accepts this page' }).waitFor({ timeout: 20_000 });
+    await tab.getByRole('status').filter({ hasText: 'Signed out' }).waitFor();
+    // The new URL works in the same browser, though it still holds the old session cookie.
+    await tab.goto(second.dashboardUrl!);
+    await tab.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+  } finally {
+    await context.close();
+    await first?.stop(0);
+    await second?.stop(0);
+    dir.cleanup();
+  }
+});

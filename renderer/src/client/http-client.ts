@@ -32,6 +32,8 @@ export function createHttpClient(options: HttpClientOptions): HttpUiClient {
   const maxRetry = options.maxRetryMs ?? 5000;
   const listeners = new Map<ApiEvent, Listeners<unknown>>();
   const connection = new Listeners<boolean>();
+  const signedOut = new Listeners<void>();
+  let isSignedOut = false;
   let socket: WebSocket | null = null;
   let connected = false;
   let closed = false;
@@ -74,12 +76,34 @@ export function createHttpClient(options: HttpClientOptions): HttpUiClient {
       socket = null;
       setConnected(false);
       if (closed) return;
-      timer = setTimeout(connect, retry);
-      retry = Math.min(maxRetry, retry * 2);
+      // A browser does not say why a WebSocket was refused: ask the API whether the session still counts.
+      void sessionRefused().then((refused) => {
+        if (closed) return;
+        if (refused) {
+          closed = true;
+          isSignedOut = true;
+          signedOut.emit();
+          return;
+        }
+        timer = setTimeout(connect, retry);
+        retry = Math.min(maxRetry, retry * 2);
+      });
     };
     ws.onerror = () => {
       // onclose follows and schedules the retry.
     };
+  }
+
+  /** True when the server answers but refuses this page's session (401): a restarted Gatehouse with a new token. */
+  async function sessionRefused(): Promise<boolean> {
+    try {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      const res = await fetch(new URL(`${CONTROL_PATHS.api}instance.info`, options.origin), { method: 'POST', headers, body: '{}', credentials: 'same-origin' });
+      return res.status === 401;
+    } catch {
+      return false; // not reachable (yet): keep retrying
+    }
   }
 
   connect();
@@ -119,6 +143,10 @@ export function createHttpClient(options: HttpClientOptions): HttpUiClient {
     onConnection(listener) {
       listener(connected);
       return connection.add(listener);
+    },
+    onSignedOut(listener) {
+      if (isSignedOut) listener();
+      return signedOut.add(listener);
     },
     close() {
       closed = true;

@@ -8,6 +8,11 @@ import type { ApiClient, ApiError, ApiResult } from '../../../shared/api-contrac
 export interface UiClient extends ApiClient {
   /** Event-stream connectivity: called now and on every change. A reconnect means events may have been missed. */
   onConnection(listener: (connected: boolean) => void): () => void;
+  /**
+   * Called once when the server no longer accepts this page's session (Gatehouse was restarted
+   * and has a new token): reconnecting cannot help, the user has to open the new dashboard URL.
+   */
+  onSignedOut?(listener: () => void): () => void;
 }
 
 /** An API error as thrown by call(): keeps the code, the HTTP status and, when given, the field it is about. */

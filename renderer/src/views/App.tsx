@@ -3,7 +3,7 @@ import type { RouteView } from '../../../shared/api-contract';
 import type { CodedError } from '../../../shared/http-types';
 import type { TrafficSession } from '../model/traffic-session';
 import { CaView } from './ca/CaView';
-import { useConnected, useEvent, useQuery } from './client-context';
+import { useConnected, useEvent, useQuery, useSignedOut } from './client-context';
 import { RoutesView } from './routes/RoutesView';
 import { TrafficView } from './traffic/TrafficView';
 import { useHashRoute } from './use-hash-route';
@@ -18,6 +18,7 @@ const NO_ROUTES: RouteView[] = [];
 
 export function App(props: { traffic: TrafficSession }) {
   const connected = useConnected();
+  const signedOut = useSignedOut();
   const [route, go] = useHashRoute();
   const tab = TABS.some((t) => t.id === route[0]) ? route[0]! : 'routes';
   const info = useQuery('instance.info', {});
@@ -58,9 +59,15 @@ export function App(props: { traffic: TrafficSession }) {
         ) : null}
         <span className="conn" role="status">
           <span className={`dot ${connected ? 'up' : 'down'}`} />
-          {connected ? 'Connected' : 'Reconnecting…'}
+          {connected ? 'Connected' : signedOut ? 'Signed out' : 'Reconnecting…'}
         </span>
       </header>
+      {signedOut ? (
+        <div className="banner bad" role="alert">
+          <strong>Gatehouse was restarted and no longer accepts this page.</strong> Open the dashboard URL it printed when it
+          started (it carries a new token); this page cannot reconnect.
+        </div>
+      ) : null}
       {configError ? (
         <div className="banner bad config-error" role="alert">
           <strong>Config file not applied — the last good config stays in effect.</strong>

@@ -26,6 +26,14 @@ export function useConnected(): boolean {
   return connected;
 }
 
+/** True once the server has refused this page's session for good (see UiClient.onSignedOut). */
+export function useSignedOut(): boolean {
+  const client = useClient();
+  const [signedOut, setSignedOut] = useState(false);
+  useEffect(() => client.onSignedOut?.(() => setSignedOut(true)), [client]);
+  return signedOut;
+}
+
 export interface Query<T> {
   data: T | undefined;
   error: Error | undefined;

@@ -31,6 +31,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A UDP port on 127.0.0.1 whose TCP twin is free on both loopbacks: the doctor
+ * checks TCP before UDP, so a TCP listener that happens to hold the same number
+ * (another test running alongside) would be reported first.
+ */
+async function udpOnlyPort(): Promise<{ udp: dgram.Socket; port: number }> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind({ address: '127.0.0.1', port: 0, exclusive: true }, resolve));
+    const port = udp.address().port;
+    const tcpFree = await Promise.all(['127.0.0.1', '::1'].map((host) => new Promise<boolean>((resolve) => {
+      const probe = net.createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
+    })));
+    if (tcpFree.every(Boolean)) return { udp, port };
+    udp.close();
+  }
+  throw new Error('no UDP port with a free TCP twin in 50 tries');
+}
+
 function sandbox(dir: string, config: object): CliSandbox {
   const s = cliSandbox(dir);
   fs.mkdirSync(path.dirname(s.configFile), { recursive: true });
@@ -109,9 +130,7 @@ test('doctor checks ports where start will bind them: every listen address, and 
   });
   const httpPort = portOf(v6);
   // Taken over UDP only: a TCP check said "free", and start then left the DNS responder out.
-  const udp = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => udp.bind({ address: '127.0.0.1', port: 0, exclusive: true }, resolve));
-  const dnsPort = udp.address().port;
+  const { udp, port: dnsPort } = await udpOnlyPort();
   try {
     const config = { httpPort, httpsPort: 0, dnsPort, listen: ['127.0.0.1', '::1'] };
     const r = await runGatehouse(sandbox(temp.dir, config), ['doctor', '--json']);

@@ -16,7 +16,7 @@ import { startHttpsPart, type HttpsPart } from '../tls/https-part';
 import { startDnsPart, type DnsPart } from '../dns/dns-part';
 import { createCaPort } from '../trust/ca-port';
 import { removeInstanceFile, writeInstanceFile } from './instance-file';
-import { refuseIfRunning } from './running-instance';
+import { claimDataDir } from './running-instance';
 import { gatehouseVersion } from './version';
 import { lanExposureWarning } from './lan-exposure';
 
@@ -120,7 +120,8 @@ export class GatehouseInstance {
     // 1. State directory and config (a config that does not validate stops the start here).
     //    A live Gatehouse on the same data directory stops it first: its instance.json is not ours to replace.
     ensureDataDir(options.dataDir);
-    await refuseIfRunning(options.dataDir);
+    const lock = await claimDataDir(options.dataDir);
+    this.started('data directory lock', () => lock.release());
     const loaded = await this.store.load();
     if (loaded.created) log.info(`created ${loaded.file} with a default route (app.test → http://127.0.0.1:3000); edit it or use \`gatehouse route add\``);
     this.currentConfig = loaded.config;

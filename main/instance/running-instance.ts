@@ -1,4 +1,5 @@
 import { callControl } from '../control/control-client';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { instanceFilePath, readInstanceFile, type InstanceRecord } from './instance-file';
 
 /**
@@ -17,7 +18,8 @@ export class AlreadyRunningError extends Error {
 
   constructor(
     message: string,
-    readonly record: InstanceRecord,
+    /** The running instance's record; absent while the other one is still starting. */
+    readonly record?: InstanceRecord,
   ) {
     super(message);
     this.name = 'AlreadyRunningError';
@@ -46,17 +48,47 @@ export async function liveInstance(dataDir: string): Promise<InstanceRecord | nu
   }
 }
 
+/**
+ * Makes this process the one Gatehouse of `dataDir`: takes the data directory's
+ * lock (held until released, or until the process dies) or throws
+ * AlreadyRunningError naming the Gatehouse that has it.
+ */
+export async function claimDataDir(dataDir: string): Promise<DataDirLock> {
+  const claim = await lockDataDir(dataDir);
+  if ('holder' in claim) {
+    const record = await liveInstance(dataDir);
+    if (record) throw alreadyRunning(dataDir, record);
+    // The holder has not written instance.json yet: it is starting (or was started by a Gatehouse that never writes one).
+    const who = claim.holder.pid !== undefined ? `pid ${claim.holder.pid}` : 'another process';
+    throw new AlreadyRunningError(
+      `Another Gatehouse (${who}) is starting with the data directory ${dataDir}. ` +
+        `Wait for it and use it, stop it first${claim.holder.pid !== undefined ? ` (\`kill ${claim.holder.pid}\`)` : ''}, or start this one with another --data-dir`,
+    );
+  }
+  // instance.json from a Gatehouse that does not take the lock (an older release) still counts.
+  try {
+    await refuseIfRunning(dataDir);
+  } catch (err) {
+    await claim.lock.release();
+    throw err;
+  }
+  return claim.lock;
+}
+
 /** Throws AlreadyRunningError when a live Gatehouse uses `dataDir`. */
-export async function refuseIfRunning(dataDir: string): Promise<void> {
+async function refuseIfRunning(dataDir: string): Promise<void> {
   const record = await liveInstance(dataDir);
-  if (!record) return;
+  if (record) throw alreadyRunning(dataDir, record);
+}
+
+function alreadyRunning(dataDir: string, record: InstanceRecord): AlreadyRunningError {
   const where = [
     record.httpPort !== undefined ? `HTTP on port ${record.httpPort}` : '',
     record.httpsPort !== undefined ? `HTTPS on port ${record.httpsPort}` : '',
     // The control URL without the token: the dashboard's address, not its key.
     record.controlUrl ? `dashboard ${record.controlUrl}` : '',
   ].filter(Boolean);
-  throw new AlreadyRunningError(
+  return new AlreadyRunningError(
     `Gatehouse is already running with the data directory ${record.dataDir ?? dataDir} (pid ${record.pid}${where.length ? `: ${where.join(', ')}` : ''}; ` +
       `recorded in ${instanceFilePath(dataDir)}). Stop it first (Ctrl+C in its terminal, or \`kill ${record.pid}\`), ` +
       'or start this one with another --data-dir',

@@ -82,3 +82,49 @@ test('a stale instance.json is taken over: a dead pid, or a live pid whose contr
     temp.cleanup();
   }
 });
+
+test('two starts at the same moment on one data directory: one runs, the other refuses naming it', async () => {
+  // instance.json is written when start-up has finished; both starts used to find none and both ran.
+  const temp = tempDataDir('gatehouse-race-start-');
+  const s = sandboxWithConfig(temp.dir);
+  const both = [new GatehouseProcess(s, ['--http-port', '0']), new GatehouseProcess(s, ['--http-port', '0'])];
+  try {
+    const outcomes = await Promise.all(
+      both.map((proc) => proc.waitFor('stdout', /Press Ctrl\+C to stop/, 30_000).then(() => 'running' as const, () => 'refused' as const)),
+    );
+    assert.deepEqual([...outcomes].sort(), ['refused', 'running'], 'exactly one of the two runs');
+    const winner = both[outcomes.indexOf('running')]!;
+    const loser = both[outcomes.indexOf('refused')]!;
+    assert.equal((await loser.exited).code, 1);
+    assert.match(
+      loser.stderr,
+      new RegExp(
+        `^gatehouse: (Gatehouse is already running with the data directory \\S+ \\(pid ${winner.pid}:|Another Gatehouse \\(pid ${winner.pid}\\) is starting with the data directory )`,
+      ),
+    );
+    const record = JSON.parse(fs.readFileSync(path.join(s.dataDir, 'instance.json'), 'utf8'));
+    assert.equal(record.pid, winner.pid, 'instance.json names the one that runs');
+  } finally {
+    await Promise.all(both.map((proc) => proc.kill()));
+    temp.cleanup();
+  }
+});
+
+test('a Gatehouse killed outright (SIGKILL) does not hold its data directory: the next start runs', async () => {
+  const temp = tempDataDir('gatehouse-killed-start-');
+  const s = sandboxWithConfig(temp.dir);
+  const a = new GatehouseProcess(s, ['--http-port', '0']);
+  try {
+    await a.waitFor('stdout', /Press Ctrl\+C to stop/);
+    await a.kill();
+    const b = new GatehouseProcess(s, ['--http-port', '0']);
+    try {
+      await b.waitFor('stdout', /Press Ctrl\+C to stop/);
+      assert.equal(JSON.parse(fs.readFileSync(path.join(s.dataDir, 'instance.json'), 'utf8')).pid, b.pid);
+    } finally {
+      await b.kill();
+    }
+  } finally {
+    temp.cleanup();
+  }
+});

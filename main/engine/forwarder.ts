@@ -164,7 +164,16 @@ export class HttpExchange {
   private readonly tried = new Set<number>();
   private readonly failures: ProxyFailure[] = [];
   private current: Attempt | undefined;
+  /** The upstream's response head was accepted (whether or not it reached the client yet). */
   private responseStarted = false;
+  /**
+   * An HTTP/1 response head held until the first byte goes to the client. Node holds an
+   * HTTP/1 head until the first write anyway; holding it here instead means an upstream
+   * that dies before that write still gets its 502 rather than an empty reply.
+   */
+  private heldStatus = 0;
+  private heldStatusText = '';
+  private heldHeaders: RawHeaders | undefined;
   /** The response is a 204 or 304: it never has a body, whatever its Content-Length says (RFC 9110 §8.6). */
   private bodiless = false;
   private done = false;
@@ -390,12 +399,20 @@ export class HttpExchange {
         if (tap.active) tap.note(`compressed: ${encoding}`);
       }
     }
-    try {
-      writeHead(this.res, status, isHttp2Response(this.res) ? undefined : statusText, out);
-    } catch (err) {
-      // Node refused a header the upstream sent (e.g. a forbidden HTTP/2 header).
-      attempt.abortUpstream?.(new EngineError('UPSTREAM_BAD_RESPONSE', `the upstream's response head could not be relayed: ${(err as Error).message}`, 502));
-      return false;
+    const h2 = isHttp2Response(this.res);
+    // HTTP/2 sends its head at once (respond()); an HTTP/1 head waits for the first byte to the client,
+    // except when body bytes may be slow to come (a compressor emits nothing before its first flush;
+    // an event stream may wait long for its first event): then it goes now.
+    this.heldStatus = status;
+    this.heldStatusText = h2 ? '' : statusText;
+    this.heldHeaders = out;
+    if (h2 || this.compressor || isEventStream(out)) {
+      const err = this.commitHead();
+      if (err) {
+        attempt.abortUpstream?.(err);
+        return false;
+      }
+      if (!h2) this.res.flushHeaders();
     }
     this.responseStarted = true;
     const bandwidth = features?.network?.bytesPerSecond;
@@ -403,12 +420,32 @@ export class HttpExchange {
       this.pacer = new BandwidthPacer(bandwidth, Date.now());
       if (tap.active) tap.note(`bandwidth: ${bandwidth} bytes/s`);
     }
-    // Node holds a head until the first body write: send it now when body bytes may be slow to come
-    // (a compressor emits nothing before its first flush; an event stream may wait long for its first event).
-    if ((this.compressor || isEventStream(out)) && !isHttp2Response(this.res)) this.res.flushHeaders();
-    tap.clientResponse(status, tap.active ? headersOnWire(this.res, out) : out);
     this.resume = resume;
     return true;
+  }
+
+  /**
+   * Writes the held response head (see heldHeaders) and reports it; after this the client
+   * has (or is about to get) the upstream's status. An error when Node refuses the head.
+   */
+  private commitHead(): EngineError | undefined {
+    const headers = this.heldHeaders!;
+    this.heldHeaders = undefined;
+    const status = this.heldStatus;
+    try {
+      writeHead(this.res, status, this.heldStatusText || undefined, headers);
+    } catch (err) {
+      // Node refused a header the upstream sent (e.g. a forbidden HTTP/2 header).
+      return new EngineError('UPSTREAM_BAD_RESPONSE', `the upstream's response head could not be relayed: ${(err as Error).message}`, 502);
+    }
+    const tap = this.ctx.tap;
+    tap.clientResponse(status, tap.active ? headersOnWire(this.res, headers) : headers);
+    return undefined;
+  }
+
+  /** True once a response head was handed to Node for the client: from then on only an abort can signal failure. */
+  private get headCommitted(): boolean {
+    return this.responseStarted && this.heldHeaders === undefined;
   }
 
   /** Values for {remote_addr}, {host}, {scheme}, {route} in header rules. */
@@ -426,6 +463,13 @@ export class HttpExchange {
   onData(chunk: Buffer): boolean {
     if (this.done) return false;
     if (this.servedCached) return true;
+    if (this.heldHeaders) {
+      const err = this.commitHead();
+      if (err) {
+        this.current?.abortUpstream?.(err);
+        return false;
+      }
+    }
     if (this.fill) {
       this.fill.chunks.push(Buffer.from(chunk));
       this.fill.size += chunk.length;
@@ -473,6 +517,13 @@ export class HttpExchange {
 
   private endResponse(trailers: Buffer[] | null): void {
     if (this.done) return;
+    if (this.heldHeaders) {
+      const err = this.commitHead();
+      if (err) {
+        this.failWithPage(err);
+        return;
+      }
+    }
     if (trailers && trailers.length > 0) {
       const pairs = pairsFromBuffers(trailers);
       try {
@@ -506,7 +557,7 @@ export class HttpExchange {
     }
     if (err instanceof EngineError && err.code === 'CLIENT_BODY_TIMEOUT') {
       // The upstream attempt is already aborted (undici destroyed it with the body).
-      if (this.responseStarted) {
+      if (this.headCommitted) {
         this.destroyResponse();
         this.finish(err);
       } else this.failWithPage({ status: 408, code: err.code, message: err.message }, true);
@@ -519,9 +570,15 @@ export class HttpExchange {
     });
     if (err instanceof EngineError) Object.assign(failure, { code: err.code, status: err.status, message: err.message });
     if (failure.markDown) attempt.upstream.health.markDown(failure.message, Date.now());
-    if (this.responseStarted) {
+    if (this.headCommitted) {
+      // Part of the response is on its way: abort, so the client sees it incomplete.
       this.destroyResponse();
       this.finish(failure);
+      return;
+    }
+    if (this.responseStarted) {
+      // The upstream's head came but nothing reached the client yet: it can still have a 502.
+      this.failWithPage(failure);
       return;
     }
     this.failures.push(failure);

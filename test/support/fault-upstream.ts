@@ -7,7 +7,9 @@ export type FaultMode =
   | 'reset-mid-body'
   | 'stall-after-headers'
   | 'invalid-http'
-  | 'close-before-response';
+  | 'close-before-response'
+  | 'reset-after-head'
+  | 'reset-mid-chunked';
 
 export interface FaultUpstream {
   port: number;
@@ -51,6 +53,16 @@ export async function startFaultUpstream(mode: FaultMode): Promise<FaultUpstream
           break;
         case 'close-before-response':
           sock.end();
+          break;
+        case 'reset-after-head':
+          // A complete head, then the connection dies before any body byte.
+          sock.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n');
+          setTimeout(() => sock.resetAndDestroy(), 50);
+          break;
+        case 'reset-mid-chunked':
+          // A chunked body's first chunk, then the connection dies (no terminating chunk).
+          sock.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n7\r\npartial\r\n');
+          setTimeout(() => sock.resetAndDestroy(), 50);
           break;
       }
     });

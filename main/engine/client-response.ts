@@ -63,6 +63,27 @@ export function sendPage(res: AnyResponse, page: RenderedPage, tap: Tap): boolea
   return true;
 }
 
+/**
+ * HTTP/2: once the response already written is complete on the wire (END_STREAM sent), resets the
+ * stream with NO_ERROR — for a client that still owes request body bytes the proxy will not read.
+ * Ending our side alone leaves the client's side open, so the stream never closes and a client
+ * waiting for it waits for ever; RST_STREAM(NO_ERROR) after a complete response asks it to stop
+ * sending without discarding the response (RFC 9113 §8.1).
+ *
+ * The compat response ends its stream through 'wantTrailers' → sendTrailers, which submits the
+ * END_STREAM frame in a setImmediate; the reset is scheduled behind it (immediates run in order),
+ * and Node flushes frames already submitted before an RST_STREAM (nghttp2 would send it first).
+ */
+export function resetWhenComplete(res: http2.Http2ServerResponse): void {
+  const stream = res.stream;
+  if (stream.closed || stream.destroyed) return;
+  stream.once('wantTrailers', () =>
+    setImmediate(() => {
+      if (!stream.closed && !stream.destroyed) stream.close(0 /* NGHTTP2_NO_ERROR */);
+    }),
+  );
+}
+
 /** Serialises a response head for a raw socket (upgrade requests and client errors). */
 export function rawResponseHead(status: number, statusText: string, headers: RawHeaders): string {
   let head = `HTTP/1.1 ${status} ${statusText}\r\n`;

@@ -1,9 +1,10 @@
+import type { Http2ServerResponse } from 'node:http2';
 import type { Dispatcher } from 'undici';
 import type { RawHeaders } from '../../shared/http-types';
 import type { Balancer } from './balancer';
 import type { HealthChecker } from './features/health-checker';
 import type { RateLimiter } from './features/rate-limiter';
-import { headersOnWire, isHttp2Response, sendPage, writeHead, type AnyResponse } from './client-response';
+import { headersOnWire, isHttp2Response, resetWhenComplete, sendPage, writeHead, type AnyResponse } from './client-response';
 import { EngineError } from './engine-error';
 import { prefersJson, renderErrorPage, type ErrorInfo } from './error-pages';
 import { applyHeaderOps, type PlaceholderValues } from './features/header-rules';
@@ -620,9 +621,11 @@ export class HttpExchange {
   private failWithPage(error: ErrorInfo, close = false): void {
     if (this.done) return;
     let page = renderErrorPage(error, { json: wantsJson(this.ctx.head) });
+    const h2 = isHttp2Response(this.res);
     // The rest of an unread request body cannot be skipped safely: close the HTTP/1 connection.
-    if (close && !isHttp2Response(this.res)) page = { ...page, headers: [...page.headers, ['Connection', 'close']] };
+    if (close && !h2) page = { ...page, headers: [...page.headers, ['Connection', 'close']] };
     if (!sendPage(this.res, page, this.ctx.tap)) this.destroyResponse();
+    else if (close && h2) resetWhenComplete(this.res as Http2ServerResponse);
     this.finish(error);
   }
 

@@ -40,6 +40,7 @@ export function headerBlock(fields: Array<[string, string]>): Buffer {
   );
 }
 
+export const DATA = 0x0;
 export const SETTINGS = 0x4;
 export const HEADERS = 0x1;
 export const RST_STREAM = 0x3;

@@ -20,6 +20,7 @@ import { forwardRequestHeaders } from './forwarded-headers';
 import { HttpExchange, wantsJson, type CacheContext, type RouteRuntime } from './forwarder';
 import { readIncoming, type IncomingHead } from './incoming-request';
 import { listenWithFallback } from './listen';
+import { misdirectedRequest } from './misdirected';
 import { consoleLogger, type Logger } from './logger';
 import { normalizeHost, RouteTable, shouldVerifyTls, upstreamPath, type CompiledRoute } from './route-table';
 import { compileHealthCheck, HealthChecker, type ActiveCheckState } from './features/health-checker';
@@ -410,6 +411,10 @@ export class Engine {
         done();
       };
       if (!incoming.ok) return local(incoming.error);
+      if (ctx.tls !== undefined) {
+        const misdirected = misdirectedRequest(head.host, ctx.tls.sni, route);
+        if (misdirected) return local(misdirected);
+      }
       if (!route) return local(this.noRouteError(snap, head), snap.summaries);
       if (ctx.scheme === 'http' && this.httpsPort !== undefined && route.redirectToHttps) {
         sendPage(res, renderRedirect(this.redirectLocation(head)), tap);
@@ -583,6 +588,10 @@ export class Engine {
         tap.finish(error);
       };
       if (!incoming.ok) return local(incoming.error);
+      if (ctx.tls !== undefined) {
+        const misdirected = misdirectedRequest(h.host, ctx.tls.sni, route);
+        if (misdirected) return local(misdirected);
+      }
       if (!route) return local(this.noRouteError(snap, h));
       if (!websocket && h.hasBody) {
         return local({ status: 400, code: 'BAD_REQUEST', message: `Upgrade: ${upgradeProtocol(h)} with a request body is not supported; send the request without Upgrade` });

@@ -46,6 +46,7 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   403: 'Forbidden',
   413: 'Content Too Large',
   416: 'Range Not Satisfiable',
+  421: 'Misdirected Request',
   429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
@@ -65,6 +66,7 @@ const TITLES: Readonly<Record<string, string>> = {
   LOOP_DETECTED: 'The request looped back through Gatehouse',
   UPSTREAM_TLS: 'TLS to the upstream failed',
   RATE_LIMITED: 'Too many requests',
+  MISDIRECTED_REQUEST: 'This connection is for another host',
 };
 
 /**

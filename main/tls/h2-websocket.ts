@@ -10,12 +10,14 @@ import { renderErrorPage, type ErrorInfo } from '../engine/error-pages';
 import { forwardResponseHeaders } from '../engine/forwarded-headers';
 import { flatFromPairs, pairsFromFlat } from '../engine/incoming-request';
 import type { Logger } from '../engine/logger';
+import { misdirectedRequest } from '../engine/misdirected';
 import { shouldVerifyTls } from '../engine/route-table';
 import { NOOP_TAP, type Tap } from '../engine/safe-tap';
 import { WsFrameTap } from '../engine/ws-frame-tap';
 import type { Target } from '../engine/target';
 import type { Timeouts } from '../engine/timeouts';
 import { classifyUpstreamError } from '../engine/upstream-errors';
+import { tlsInfoOf, tlsSocketOf } from './tls-connection-info';
 
 /**
  * WebSockets over HTTP/2 (RFC 8441 extended CONNECT, `:protocol: websocket`),
@@ -100,7 +102,17 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
   const host = req.authority || String(req.headers.host ?? '');
   const path = String(req.headers[':path'] ?? '/');
   const clientAddress = req.socket?.remoteAddress ?? '';
+  // A tunnel for a host this connection's certificate does not cover, or for a route without HTTPS: 421.
+  const misdirected = misdirectedRequest(host, tlsInfoOf(tlsSocketOf(req)).sni, undefined);
+  if (misdirected) {
+    fail(req, res, misdirected);
+    return;
+  }
   const resolved = deps.engine.resolve(host, path, clientAddress);
+  if (resolved && !resolved.route.https) {
+    fail(req, res, misdirectedRequest(host, undefined, resolved.route)!);
+    return;
+  }
   if (!resolved) {
     fail(req, res, { status: 404, code: 'NO_ROUTE', message: `no enabled route with a reachable target for ${host}${path === '/' ? '' : path.split('?')[0]}` });
     return;

@@ -181,11 +181,16 @@ test('HTTP/2 WebSocket: disabling the route closes the tunnel; no route is a 404
   for (let i = 0; i < 100 && backend.clients.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(backend.clients.size, 0, 'the upstream side is closed too');
 
-  // A stream for a name without a route (on a connection whose SNI had one) gets the 404 page.
-  const missing = await openH2WebSocket(proxy.httpsPort, proxy.caPem, 'nothing.test', '/', { accept: 'application/json' }, 'plain.test');
+  // A stream for the connection's own name whose route is now disabled gets the 404 page.
+  const missing = await openH2WebSocket(proxy.httpsPort, proxy.caPem, 'ws.test', '/', { accept: 'application/json' });
   t.after(() => missing.session.destroy());
   assert.equal(missing.response[':status'], 404);
   assert.equal(missing.response['x-gatehouse-error'], 'NO_ROUTE');
+  // A stream for another name than the connection's SNI is misdirected (its certificate does not cover it).
+  const misdirected = await openH2WebSocket(proxy.httpsPort, proxy.caPem, 'nothing.test', '/', { accept: 'application/json' }, 'plain.test');
+  t.after(() => misdirected.session.destroy());
+  assert.equal(misdirected.response[':status'], 421);
+  assert.equal(misdirected.response['x-gatehouse-error'], 'MISDIRECTED_REQUEST');
 
   const refused = await openH2WebSocket(proxy.httpsPort, proxy.caPem, 'plain.test', '/', { 'sec-websocket-version': '7' });
   t.after(() => refused.session.destroy());

@@ -319,7 +319,11 @@ export class HttpExchange {
     if (first && route.rewrite && tap.active) tap.note(`path rewrite (${route.rewrite.summary}): ${path}`);
     tap.target(target.url);
     if (!tap.active) tap.forwarded(head.method, path, headers);
-    const body = head.hasBody ? new BodySource(this.req, tap.active ? (c) => tap.requestBody(c) : undefined, this.ctx.timeouts.clientBody) : null;
+    const body = head.hasBody
+      ? tap.active
+        ? new BodySource(this.req, (c) => tap.requestBody(c), this.ctx.timeouts.clientBody, (t) => tap.note(droppedTrailersNote(t)))
+        : new BodySource(this.req, undefined, this.ctx.timeouts.clientBody)
+      : null;
     const attempt = new Attempt(this, index, upstream, path, body);
     if (tap.active) attempt.pendingForward = { method: head.method, path, headers };
     this.current = attempt;
@@ -651,6 +655,13 @@ export class HttpExchange {
     this.ctx.tap.finish(error ? { code: error.code, message: error.message } : undefined);
     this.ctx.onDone();
   }
+}
+
+/** What the recorder is told about request trailers the proxy could not forward (names only: values may be secrets). */
+function droppedTrailersNote(rawTrailers: readonly string[]): string {
+  const names: string[] = [];
+  for (let i = 0; i < rawTrailers.length; i += 2) names.push(rawTrailers[i]!);
+  return `request trailers not forwarded (undici cannot send request trailers): ${names.join(', ')}`;
 }
 
 function isEventStream(headers: RawHeaders): boolean {

@@ -21,6 +21,12 @@ export class BodySource extends Readable {
     private readonly onChunk?: (chunk: Buffer) => void,
     /** Longest silence allowed from the client while undici waits for body bytes (0: none). */
     private readonly idleMs = 0,
+    /**
+     * Called at the end of the body when the client sent trailers (HTTP/1.1 chunked trailers,
+     * HTTP/2 trailing HEADERS), as raw name/value pairs flattened. undici has no way to send
+     * request trailers, so they are not forwarded; this lets the exchange say so.
+     */
+    private readonly onTrailers?: (rawTrailers: readonly string[]) => void,
   ) {
     super({ highWaterMark: 64 * 1024 });
   }
@@ -83,6 +89,10 @@ export class BodySource extends Readable {
   private readonly onEnd = (): void => {
     this.disarmIdle();
     this.ended = true;
+    if (this.onTrailers) {
+      const trailers = (this.source as { rawTrailers?: string[] }).rawTrailers;
+      if (trailers !== undefined && trailers.length > 0) this.onTrailers(trailers);
+    }
     this.push(null);
   };
 

@@ -12,6 +12,7 @@ import { Recorder } from '../recorder/recorder';
 import { EventHub } from '../control/event-hub';
 import { startControlSurface, type ControlSurface } from '../control/control-surface';
 import type { ConfigPort } from '../control/api-handlers';
+import { CertificateAuthority } from '../tls/certificate-authority';
 import { startHttpsPart, type HttpsPart } from '../tls/https-part';
 import { startDnsPart, type DnsPart } from '../dns/dns-part';
 import { createCaPort } from '../trust/ca-port';
@@ -127,6 +128,10 @@ export class GatehouseInstance {
     this.currentConfig = loaded.config;
     this.listenerSettings = restartSettings(loaded.config);
 
+    // 1b. The local CA (created on first run). A damaged one stops the start here, with its advice
+    //     (`gatehouse ca reset`), before any listener has opened or said that it listens.
+    const ca = await CertificateAuthority.open({ dataDir: options.dataDir, suffixes: loaded.config.suffixes, logger: log });
+
     // 2. The proxy engine: plain HTTP listeners, route table, upstream pools; the recorder observes it.
     const recorder = new Recorder({ recording: loaded.config.recording, routes: loaded.config.routes, emit: this.events.emit });
     this.recorderRef = recorder;
@@ -147,12 +152,12 @@ export class GatehouseInstance {
     // 3. Parts that feed the engine or watch it go here, each followed by started():
     //    HTTPS listener (this.httpsPort), DNS responder, recorder, control server.
 
-    // 3a. HTTPS (main/tls: local CA, a certificate per routed SNI name, h2 + http/1.1) and DNS for the suffixes.
+    // 3a. HTTPS (main/tls: the CA opened in 1b, a certificate per routed SNI name, h2 + http/1.1) and DNS for the suffixes.
     //     An ephemeral HTTP port (0, as tests use) makes the HTTPS and DNS defaults ephemeral too.
     const ephemeral = options.httpPort === 0 ? 0 : undefined;
     const httpsPort = this.httpsPort ?? ephemeral;
     const https = await startHttpsPart({
-      dataDir: options.dataDir,
+      ca,
       config: loaded.config,
       engine,
       ...(httpsPort !== undefined ? { port: httpsPort } : {}),

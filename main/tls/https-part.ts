@@ -1,7 +1,7 @@
 import { type GatehouseConfig } from '../../shared/config';
 import type { Logger } from '../engine/logger';
 import { resolveTimeouts } from '../engine/timeouts';
-import { CertificateAuthority } from './certificate-authority';
+import type { CertificateAuthority } from './certificate-authority';
 import { httpsHostMatcher } from './https-hosts';
 import { HttpsListener, type HttpsEngine } from './https-listener';
 import { LeafCertificates } from './leaf-certificates';
@@ -14,7 +14,11 @@ import { LeafCertificates } from './leaf-certificates';
  */
 
 export interface HttpsPartOptions {
-  dataDir: string;
+  /**
+   * The local CA, already opened (CertificateAuthority.open) by the composition root before any
+   * listener starts: a damaged CA must stop a start before anything claims to listen.
+   */
+  ca: CertificateAuthority;
   config: GatehouseConfig;
   engine: HttpsEngine;
   /** --https-port; else config.httpsPort; else 443 (falling back to 8443 — the only case that falls back). 0 = any free port. */
@@ -40,7 +44,7 @@ export async function startHttpsPart(opts: HttpsPartOptions): Promise<HttpsPart>
   let config = opts.config;
   let hasRoute = httpsHostMatcher(config.routes);
   let timeouts = resolveTimeouts(config.timeouts);
-  const ca = await CertificateAuthority.open({ dataDir: opts.dataDir, suffixes: config.suffixes, logger });
+  const ca = opts.ca;
   const leaves = new LeafCertificates(ca, { logger });
   const listen = opts.listen ?? config.listen;
   const port = opts.port ?? config.httpsPort;

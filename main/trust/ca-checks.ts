@@ -30,7 +30,11 @@ function keyMatches(keyPem: string, cert: crypto.X509Certificate): boolean {
   }
 }
 
-export function checkCa(dataDir: string, extraSuffixes: readonly string[] | undefined, now = new Date()): CaCheckResult {
+/**
+ * `extraSuffixes`: the config's `suffixes`; null when the config could not be read, and the
+ * CA's name constraints are then reported without comparing them to it.
+ */
+export function checkCa(dataDir: string, extraSuffixes: readonly string[] | undefined | null, now = new Date()): CaCheckResult {
   const paths = caPaths(dataDir);
   let pem: string;
   try {
@@ -63,9 +67,11 @@ export function checkCa(dataDir: string, extraSuffixes: readonly string[] | unde
   } else {
     checks.push({ area: 'ca', status: 'ok', message: `CA ${cn} at ${paths.rootCert}, valid until ${expires.toISOString().slice(0, 10)}` });
   }
-  const wanted = permittedSuffixes(extraSuffixes);
   const permitted = permittedDnsNames(cert.raw) ?? [];
-  if (sameSuffixSet(permitted, wanted)) {
+  const wanted = extraSuffixes === null ? permitted : permittedSuffixes(extraSuffixes);
+  if (extraSuffixes === null) {
+    checks.push({ area: 'ca', status: 'ok', message: `CA is name-constrained to ${permitted.map((s) => `*.${s}`).join(', ') || 'nothing'} (not compared with the config's suffixes: the config could not be read)` });
+  } else if (sameSuffixSet(permitted, wanted)) {
     checks.push({ area: 'ca', status: 'ok', message: `CA is name-constrained to ${permitted.map((s) => `*.${s}`).join(', ')}` });
   } else {
     checks.push({

@@ -1,6 +1,6 @@
 /** One line of `gatehouse doctor`: what was checked, how it went, and the fix when it did not go well. */
 export interface DoctorCheck {
-  area: 'ca' | 'trust' | 'dns' | 'ports' | 'upstream';
+  area: 'config' | 'ca' | 'trust' | 'dns' | 'ports' | 'upstream';
   status: 'ok' | 'warn' | 'fail';
   message: string;
   fix?: string;

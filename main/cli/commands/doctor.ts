@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as dns from 'node:dns';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
-import { DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_LISTEN, DEFAULT_HTTPS_PORT, FALLBACK_HTTP_PORT, FALLBACK_HTTPS_PORT, fileTargetPath, routeId, routeTargets, type GatehouseConfig } from '../../../shared/config';
+import { DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_LISTEN, DEFAULT_HTTPS_PORT, FALLBACK_HTTP_PORT, FALLBACK_HTTPS_PORT, fileTargetPath, formatConfigIssue, routeId, routeTargets, type GatehouseConfig } from '../../../shared/config';
 import type { DoctorCheck } from '../../trust/doctor-check';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
 import type { CliCommand } from '../cli-command';
@@ -16,6 +16,9 @@ import { systemContextFor } from './trust';
 const USAGE = `Usage: gatehouse doctor [--json]
 
 Checks, each with its fix:
+  - the config file is valid (when it is not, that is a failed check: the checks
+    below that need it — route hosts, upstreams, the config's suffixes and ports —
+    are skipped and listed as such; the others still run, on the default ports)
   - the local CA exists, is valid and is name-constrained to the configured suffixes
   - it is trusted, per store (OS store, Chrome/Chromium and Firefox NSS databases)
   - every route's host resolves to this machine
@@ -210,17 +213,42 @@ export const doctorCommand: CliCommand = {
     const { rootCaFromPem } = require('../../trust/trust-store') as typeof import('../../trust/trust-store');
     const { formatDoctorCheck } = require('../../trust/doctor-check') as typeof import('../../trust/doctor-check');
 
-    const config = await configOrDefaults(paths.configFile, ctx);
+    const { ConfigError } = require('../../config/config-error') as typeof import('../../config/config-error');
+
+    // An invalid config is one failed check: the checks that do not need it still run.
     const checks: DoctorCheck[] = [];
-    const ca = checkCa(paths.dataDir, config.suffixes);
+    const running = readInstanceFile(paths.dataDir);
+    let config: GatehouseConfig | undefined;
+    try {
+      const exists = fs.existsSync(paths.configFile);
+      config = await configOrDefaults(paths.configFile, ctx);
+      checks.push({ area: 'config', status: 'ok', message: exists ? `config ${paths.configFile} is valid` : `no config file at ${paths.configFile}; the default settings apply` });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      const message =
+        err.code === 'CONFIG_INVALID' && err.issues.length > 0
+          ? [`the config ${paths.configFile} is not valid:`, ...err.issues.map((i) => `    ${formatConfigIssue(i)}`)].join('\n')
+          : `the config ${paths.configFile} cannot be used: ${err.message}`;
+      checks.push({ area: 'config', status: 'fail', message, fix: `fix ${paths.configFile}, then run \`gatehouse doctor\` again` });
+      checks.push({
+        area: 'config',
+        status: 'warn',
+        message:
+          "skipped, as they need the config: each route's host resolving to this machine, each route's upstream, " +
+          `the CA's name constraints against the config's suffixes${running ? '' : ', and ports the config sets (the default ports are checked instead)'}`,
+        fix: 'fix the config and run `gatehouse doctor` again',
+      });
+    }
+    const ca = checkCa(paths.dataDir, config ? config.suffixes : null);
     checks.push(...ca.checks);
     if (ca.root) {
       const root = rootCaFromPem(ca.root.certPath, ca.root.pem);
       checks.push(...trustChecks(await trust.trustStatus(root, trust.detectStores(systemContextFor(ctx)))));
     }
-    checks.push(...(await checkNames(config.routes.map((r) => r.host))));
-    checks.push(...(await portChecks(config, readInstanceFile(paths.dataDir))));
-    checks.push(...(await upstreamChecks(config, path.dirname(paths.configFile))));
+    if (config) checks.push(...(await checkNames(config.routes.map((r) => r.host))));
+    // A running Gatehouse reports its own ports; else the config's, or the defaults without one.
+    checks.push(...(await portChecks(config ?? { routes: [] }, running)));
+    if (config) checks.push(...(await upstreamChecks(config, path.dirname(paths.configFile))));
 
     const failed = checks.filter((c) => c.status === 'fail').length;
     if (values.json) {

@@ -14,6 +14,7 @@ import { requestSpecOf, pathOf, type RequestSpec } from '../../shared/request-sp
 import { headerValue } from '../../shared/raw-headers';
 import type { Recorder } from '../recorder/recorder';
 import type { ExchangeTap } from '../engine/exchange-observer';
+import { normalizeHost } from '../engine/route-table';
 import { ApiFailure, badRequest, notAvailable, notFound } from './api-error';
 
 export interface ProxyEndpoints {
@@ -169,10 +170,14 @@ export class Replayer {
     if (port === undefined) {
       throw notAvailable(`the proxy has no ${origin.scheme.toUpperCase()} listener running, so the request cannot go through its route; replay it straight to a target instead`);
     }
+    const headers = wireHeaders(spec, origin.authority);
+    // The proxy routes by Host, and an HTTPS connection serves only the name it was opened for
+    // (421 for any other): the TLS server name is the Host the request carries, an edited one too.
+    const servername = normalizeHost(headerValue(headers, 'host') ?? origin.authority);
     let socket: net.Socket | undefined;
     for (const host of ['127.0.0.1', '::1']) {
       try {
-        socket = await connect(host, port, origin.scheme === 'https', origin.hostname, this.timeoutMs);
+        socket = await connect(host, port, origin.scheme === 'https', servername, this.timeoutMs);
         break;
       } catch {
         // try the next loopback address
@@ -182,7 +187,7 @@ export class Replayer {
     let newId: string | undefined;
     const cancel = this.options.recorder.expectReplay(socket.localPort!, { replayOf: x.id, onBegin: (id) => (newId = id) });
     try {
-      const head = await send(socket, spec, pathOf(spec.url), wireHeaders(spec, origin.authority), this.timeoutMs, () => {}, () => {});
+      const head = await send(socket, spec, pathOf(spec.url), headers, this.timeoutMs, () => {}, () => {});
       if (newId === undefined) throw new ApiFailure('replay-not-recorded', 'the proxy answered but did not record the replay', 500);
       return { id: newId, status: head.status };
     } catch (err) {

@@ -369,6 +369,59 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
 
+test('at 1280×800 every column of the traffic list fits, with the detail pane closed and open', async () => {
+  // A route with a path makes a longer Route cell than a bare host (it is served over HTTPS: plain HTTP is redirected).
+  assert.equal((await viaProxy('/v1/fits', { host: 'api.test' })).status, 308);
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await tab.goto(`${instance.dashboardUrl}#/traffic`);
+    const row = tab.locator('.list-row', { hasText: '/v1/fits' });
+    await row.waitFor({ timeout: 15_000 });
+    const rowId = (await row.getAttribute('data-id'))!;
+    type Cell = { text: string; left: number; right: number; cut: boolean };
+    type Columns = { head: Cell[]; row: Cell[]; headRight: number; rowsRight: number; pageWidth: number };
+    /**
+     * Each column of the header and of the row: its box, and whether its text is cut short. A string,
+     * not a function: tsx would wrap the function's inner helpers in its own __name(), absent in the page.
+     */
+    const columns = (): Promise<Columns> =>
+      tab.evaluate(`(() => {
+        const cells = (parent) => [...parent.children].map((c) => {
+          const b = c.getBoundingClientRect();
+          return { text: c.textContent ?? '', left: b.left, right: b.right, cut: c.scrollWidth > c.clientWidth };
+        });
+        const head = document.querySelector('.list-head');
+        const grid = document.querySelector('.list-viewport');
+        const row = document.querySelector('.list-row[data-id="${rowId}"]');
+        // The rows' visible area stops at the grid's scrollbar.
+        return { head: cells(head), row: cells(row), headRight: head.getBoundingClientRect().right, rowsRight: grid.getBoundingClientRect().left + grid.clientWidth, pageWidth: window.innerWidth };
+      })()`);
+    const check = async (state: string) => {
+      const c = await columns();
+      assert.equal(c.head.length, 8, 'eight columns');
+      assert.equal(c.head[7]!.text, 'Route');
+      assert.equal(c.row[7]!.text, 'api.test/v1');
+      for (const [cells, right, what] of [[c.head, c.headRight, 'header'], [c.row, c.rowsRight, 'row']] as const) {
+        for (let i = 0; i < cells.length; i++) {
+          const cell = cells[i]!;
+          assert.ok(cell.right <= right + 0.5 && cell.right <= c.pageWidth, `${state}: the ${what}'s "${c.head[i]!.text}" column ends at ${cell.right}, past the list's edge at ${right}`);
+          if (i > 0) assert.ok(cell.left >= cells[i - 1]!.right - 0.5, `${state}: the ${what}'s "${c.head[i]!.text}" column overlaps the one before it`);
+        }
+      }
+      assert.equal(c.head[7]!.cut, false, `${state}: the Route header is shown whole`);
+      assert.equal(c.row[7]!.cut, false, `${state}: the row's route "api.test/v1" is shown whole`);
+      assert.equal(c.row[6]!.cut, false, `${state}: the row's size is shown whole`);
+    };
+    await check('detail closed');
+    await row.click();
+    await tab.locator('.detail-head', { hasText: '/v1/fits' }).waitFor({ timeout: 15_000 });
+    await check('detail open');
+    await tab.screenshot({ path: path.join(SHOTS, 'ui-traffic-1280.png') });
+  } finally {
+    await tab.close();
+  }
+});
+
 test('the dashboard link opens the dashboard when clicked on another site', async () => {
   // A link in a web terminal, chat or issue tracker: a navigation another site starts.
   // The session cookie is SameSite=Strict, which a browser withholds from every request of

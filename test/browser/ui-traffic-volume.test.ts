@@ -129,7 +129,7 @@ test(`a page opened after the traffic loads all ${TOTAL} recorded exchanges in o
   }
 });
 
-test('the list columns line up with the header, wide and narrower than the columns need', async () => {
+test('the list columns line up with the header, wide and narrower than the columns need, and never run off its edge', async () => {
   const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
     await fresh.goto(`${instance.dashboardUrl}#/traffic`);
@@ -150,15 +150,26 @@ test('the list columns line up with the header, wide and narrower than the colum
     const widths = wide.row.map(([, w]) => w);
     assert.deepEqual([widths[0], widths[1], widths[2], widths[4], widths[5], widths[6], widths[7]], [56, 72, 160, 60, 70, 72, 120], 'the fixed columns');
     assert.ok(widths[3]! > 120, 'the path takes the rest');
-    // Opening an exchange halves the list's width (below the 730px the columns need):
-    // the path keeps its 120px minimum and the columns stay aligned with the header.
+    // Opening an exchange: at 1280px the detail pane leaves the list the room its columns
+    // need, and they stay aligned with the header.
+    const listWidth = () => fresh.locator('.list-viewport').evaluate((el) => el.getBoundingClientRect().width);
     await fresh.locator('.list-row').first().click();
     await fresh.locator('.traffic-detail').waitFor();
+    const opened = await columns();
+    assert.deepEqual(opened.row, opened.head);
+    assert.ok((await listWidth()) >= 730, `the list keeps the width its columns need (${await listWidth()}px)`);
+    // A 1000px window: the list is narrower than that. The host shrinks to its 90px, the path
+    // takes what is left, and the right-hand columns stay whole inside the list, aligned.
+    await fresh.setViewportSize({ width: 1000, height: 800 });
     const narrow = await columns();
+    const width = await listWidth();
+    assert.ok(width < 730, `the list is narrower than its columns' full widths (${width}px)`);
     assert.deepEqual(narrow.row, narrow.head);
-    assert.equal(narrow.row[3]![1], 120);
-    const listWidth = await fresh.locator('.list-viewport').evaluate((el) => el.getBoundingClientRect().width);
-    assert.ok(listWidth < 730, `the list is narrower than its columns (${listWidth}px)`);
+    const narrowWidths = narrow.row.map(([, w]) => w);
+    assert.deepEqual([narrowWidths[0], narrowWidths[1], narrowWidths[2], narrowWidths[4], narrowWidths[5], narrowWidths[6], narrowWidths[7]], [56, 72, 90, 60, 70, 72, 120]);
+    assert.ok(narrowWidths[3]! > 0, 'the path keeps what is left');
+    const [routeLeft, routeWidth] = narrow.row[7]!;
+    assert.ok(routeLeft! + routeWidth! <= Math.round(width), `the Route column ends inside the list (${routeLeft! + routeWidth!} <= ${width})`);
   } finally {
     await fresh.close();
   }

@@ -114,6 +114,11 @@ export interface CaStatus {
   /** ISO date. */
   notAfter?: string;
   certPath?: string;
+  /**
+   * The names the CA may sign for, from its name constraints: each one and every name under
+   * it ("test" covers "app.test"). Absent when the certificate has no name constraints.
+   */
+  permittedNames?: string[];
   stores?: TrustStoreStatus[];
 }
 

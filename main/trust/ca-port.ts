@@ -1,6 +1,7 @@
 import type { CaStatus } from '../../shared/api-contract';
 import type { CaPort } from '../control/api-handlers';
 import type { CertificateAuthority } from '../tls/certificate-authority';
+import { permittedDnsNames } from '../tls/name-constraints';
 import { detectStores, formatTrustReport, trustRoot, trustStatus, untrustRoot } from './trust-manager';
 import { realSystemContext, type SystemContext } from './system-context';
 import { rootCaFromPem, type TrustStore } from './trust-store';
@@ -32,6 +33,7 @@ export function createCaPort(ca: CertificateAuthority, ctx: SystemContext = real
     const statuses = await trustStatus(r, list);
     const system = statuses.filter((s) => SYSTEM_STORE_IDS.has(s.store));
     const considered = system.length ? system : statuses;
+    const permittedNames = permittedDnsNames(ca.rootCertificate.raw);
     return {
       available: true,
       exists: true,
@@ -40,6 +42,7 @@ export function createCaPort(ca: CertificateAuthority, ctx: SystemContext = real
       fingerprintSha256: r.sha256,
       notAfter: new Date(ca.rootCertificate.validTo).toISOString(),
       certPath: r.certPath,
+      ...(permittedNames ? { permittedNames } : {}),
       stores: statuses.map((s) => ({
         name: s.label,
         trusted: s.state === 'trusted',

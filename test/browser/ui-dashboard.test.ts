@@ -50,7 +50,8 @@ before(async () => {
   const staticDir = ensureRendererBuilt();
   tmp = tempDataDir('gatehouse-ui-');
   configPath = path.join(tmp.dir, 'config.json');
-  fs.writeFileSync(configPath, JSON.stringify({ routes: [] }, null, 2));
+  // One suffix of its own besides test and localhost: the CA's name constraints list it (the HTTPS panel shows them).
+  fs.writeFileSync(configPath, JSON.stringify({ routes: [], suffixes: ['internal'] }, null, 2));
   backend = await startBackend(undefined, { name: 'app' });
   wsBackend = await startWsBackend();
   instance = await GatehouseInstance.start({
@@ -333,6 +334,16 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await page.getByRole('tab', { name: 'HTTPS & trust' }).click();
     await page.getByRole('heading', { name: 'Certificate authority & trust' }).waitFor();
     await page.locator('.card').first().waitFor();
+    // The name constraints the root was made with: the built-in suffixes and the configured one.
+    const names = page.getByLabel('Names the CA may sign for');
+    assert.match((await names.textContent())!, /^only test, localhost, internal and names under them/);
+    // Nothing on this machine trusts the CA (the tests never trust it): Untrust has nothing to do, and says so.
+    await page.locator('.card .pill', { hasText: 'not trusted' }).first().waitFor();
+    assert.equal(await page.getByRole('table', { name: 'Trust stores' }).locator('.pill.ok').count(), 0, 'no store trusts the CA');
+    const untrust = page.getByRole('button', { name: 'Untrust' });
+    assert.equal(await untrust.isDisabled(), true, 'Untrust is disabled while no store trusts the CA');
+    assert.match((await untrust.getAttribute('title'))!, /nothing to untrust/);
+    assert.equal(await page.getByRole('button', { name: 'Trust', exact: true }).isEnabled(), true, 'Trust stays available');
     await shot('ca');
   });
 

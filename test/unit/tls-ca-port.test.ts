@@ -34,6 +34,7 @@ test('the control API CA port: status per store, and trust failing with the exac
   assert.equal(status.trusted, false);
   assert.equal(status.certPath, ca.rootCertPath);
   assert.equal(status.fingerprintSha256, ca.rootCertificate.fingerprint256);
+  assert.deepEqual(status.permittedNames, ['test', 'localhost'], 'the name constraints the root was made with');
   assert.deepEqual(status.stores?.map((s) => [s.name, s.trusted]), [['macOS login keychain', false]]);
 
   // The login keychain needs no root, so trust runs security add-trusted-cert (which fails here: no macOS).

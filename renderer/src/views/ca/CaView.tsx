@@ -24,6 +24,8 @@ export function CaView() {
   };
 
   const s = ca.data;
+  // Untrust removes the CA from every store that has it: useful while any one does, even when the system store does not.
+  const trustedAnywhere = Boolean(s?.trusted || s?.stores?.some((st) => st.trusted));
   return (
     <div className="page">
       <h2>Certificate authority &amp; trust</h2>
@@ -49,12 +51,21 @@ export function CaView() {
               <dd className="mono">{s.fingerprintSha256 ?? '—'}</dd>
               <dt>Valid until</dt>
               <dd>{s.notAfter ? new Date(s.notAfter).toLocaleDateString() : '—'}</dd>
+              <dt>May sign for</dt>
+              <dd aria-label="Names the CA may sign for">
+                {!s.exists ? '—' : s.permittedNames ? <PermittedNames names={s.permittedNames} /> : 'any name: this certificate has no name constraints'}
+              </dd>
             </dl>
             <div style={{ display: 'flex', gap: 8, marginTop: 12 }}>
               <button className="btn primary" disabled={busy || !s.exists} onClick={() => act('ca.trust')}>
                 Trust
               </button>
-              <button className="btn" disabled={busy || !s.exists} onClick={() => act('ca.untrust')}>
+              <button
+                className="btn"
+                disabled={busy || !s.exists || !trustedAnywhere}
+                title={s.exists && !trustedAnywhere ? 'No trust store on this system trusts this CA, so there is nothing to untrust' : undefined}
+                onClick={() => act('ca.untrust')}
+              >
                 Untrust
               </button>
               {busy ? <span className="muted">Working… your system may ask for a password.</span> : null}
@@ -90,5 +101,24 @@ export function CaView() {
         </>
       )}
     </div>
+  );
+}
+
+/** The CA's name constraints: the only names it can sign for, so its key cannot vouch for real sites. */
+function PermittedNames(props: { names: readonly string[] }) {
+  return (
+    <>
+      only{' '}
+      {props.names.map((n, i) => (
+        <span key={n}>
+          {i > 0 ? ', ' : ''}
+          <code>{n}</code>
+        </span>
+      ))}{' '}
+      and names under {props.names.length === 1 ? 'it' : 'them'}
+      <div className="muted" style={{ fontSize: 12 }}>
+        Its name constraints: browsers refuse a certificate it signs for any other name, so its key cannot impersonate real sites.
+      </div>
+    </>
   );
 }

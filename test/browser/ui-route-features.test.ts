@@ -281,3 +281,28 @@ test('route editor: health check timeout and statuses, compression and security 
     assert.deepEqual(pageErrors, []);
   });
 });
+
+test('route editor: weights under a policy that ignores them get a note next to the targets, with the weighted policy one click away', async () => {
+  const note = page.getByRole('note', { name: 'Weights ignored' });
+  await page.getByRole('button', { name: 'Add route' }).first().click();
+  await page.locator('#route-host').fill('weights.test');
+  // Not saved: the second target need not exist.
+  await page.locator('#route-targets').fill(`${backend.url}\nhttp://127.0.0.1:4001 weight=2`);
+  await note.waitFor();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.locator('form[aria-label="Add route"]').screenshot({ path: path.join(SHOTS, 'ui-route-weights-ignored.png') });
+  assert.match((await note.textContent())!, /These weights are ignored: round-robin, the default policy, does not use them, only weighted does/);
+  await page.locator('details.advanced > summary').click();
+  await page.getByLabel('Balance').selectOption('least-connections');
+  assert.match((await note.textContent())!, /ignored: the least-connections policy does not use them/);
+  await note.getByRole('button', { name: 'Use weighted' }).click();
+  assert.equal(await page.getByLabel('Balance').inputValue(), 'weighted');
+  await note.waitFor({ state: 'detached' });
+  // Back to round-robin without any weight: nothing to say.
+  await page.getByLabel('Balance').selectOption('round-robin');
+  await note.waitFor();
+  await page.locator('#route-targets').fill(`${backend.url}\nhttp://127.0.0.1:4001`);
+  await note.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  assert.deepEqual(pageErrors, []);
+});

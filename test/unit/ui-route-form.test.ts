@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { formFromRoute, routeFromForm } from '../../renderer/src/model/route-form';
+import { formFromRoute, policyIgnoringWeights, routeFromForm } from '../../renderer/src/model/route-form';
 import { normalizeTarget } from '../../renderer/src/model/route-form-values';
 import { fieldOfError } from '../../renderer/src/model/route-form-errors';
 import { buildListView, rowCells } from '../../renderer/src/model/traffic-view';
@@ -42,6 +42,15 @@ test('engine errors are mapped to the field they talk about', () => {
   assert.equal(fieldOfError({ message: 'bad', field: 'routes/0/path' }), 'path');
   assert.equal(fieldOfError({ code: 'ROUTE_EXISTS', message: 'route "app.test" already exists; remove it first or choose another path' }), 'host');
   assert.equal(fieldOfError({ code: 'INVALID_TARGET', message: 'invalid target "x"' }), 'targets');
+});
+
+test('weights under a policy other than weighted are pointed out (the balancer uses them only there)', () => {
+  const targets = 'http://127.0.0.1:3000 weight=3\nhttp://127.0.0.1:3001';
+  assert.equal(policyIgnoringWeights({ targets, balance: '' }), 'round-robin', 'the default ignores them');
+  assert.equal(policyIgnoringWeights({ targets, balance: 'ip-hash' }), 'ip-hash');
+  assert.equal(policyIgnoringWeights({ targets, balance: 'weighted' }), undefined);
+  assert.equal(policyIgnoringWeights({ targets: 'http://127.0.0.1:3000\nhttp://127.0.0.1:3001', balance: '' }), undefined, 'no weight, nothing ignored');
+  assert.equal(policyIgnoringWeights({ targets: 'http://127.0.0.1:3000 weight=x', balance: '' }), undefined, 'a box that does not parse has its own message');
 });
 
 test('header text round trip', () => {

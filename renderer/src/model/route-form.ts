@@ -303,6 +303,18 @@ export function routeFromForm(form: RouteFormState, base?: RouteConfig, opened: 
   return { route: route as unknown as RouteConfig, errors };
 }
 
+/**
+ * The balance policy that ignores the targets' weights, when the targets box gives some:
+ * only "weighted" uses them (main/engine/balancer.ts), and the default is round-robin.
+ * Undefined when no weight is given, the policy is weighted, or the box does not parse yet.
+ */
+export function policyIgnoringWeights(form: Pick<RouteFormState, 'targets' | 'balance'>): string | undefined {
+  if (form.balance === 'weighted') return undefined;
+  const targets = checkTargetLines(form.targets);
+  if ('error' in targets || !targets.value.some((t) => t.weight !== undefined)) return undefined;
+  return form.balance || 'round-robin';
+}
+
 function checkHost(t: string): Checked<string> {
   const host = t.toLowerCase();
   if (host.includes('://') || host.includes('/')) return { error: 'Just the name, without scheme or path (e.g. app.test)' };

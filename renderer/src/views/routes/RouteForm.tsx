@@ -2,7 +2,16 @@ import { useState } from 'react';
 import type { RouteConfig } from '../../../../shared/config';
 import { ApiCallError } from '../../client/ui-client';
 import { errorsOfEngine } from '../../model/route-form-errors';
-import { formFromRoute, hasAdvanced, isAdvancedField, routeFromForm, type RouteField, type RouteFormErrors, type RouteFormState } from '../../model/route-form';
+import {
+  formFromRoute,
+  hasAdvanced,
+  isAdvancedField,
+  policyIgnoringWeights,
+  routeFromForm,
+  type RouteField,
+  type RouteFormErrors,
+  type RouteFormState,
+} from '../../model/route-form';
 import { RouteAdvanced } from './RouteAdvanced';
 import { fieldKit } from './route-fields';
 
@@ -29,6 +38,7 @@ export function RouteForm(props: {
     setErrors((e) => (e[k] ? { ...e, [k]: undefined } : e));
   };
   const kit = fieldKit(form, errors, set);
+  const ignoring = policyIgnoringWeights(form);
 
   const show = (next: RouteFormErrors) => {
     setErrors(next);
@@ -58,6 +68,18 @@ export function RouteForm(props: {
         rows: 2,
         placeholder: 'http://localhost:3000',
         hint: 'One per line. "3000" means http://127.0.0.1:3000. For the weighted policy add a weight: http://127.0.0.1:3001 weight=2.',
+        note: ignoring ? (
+          // Saved as typed either way; this says they do nothing yet, and offers the policy that uses them.
+          <div className="field-note" role="note" aria-label="Weights ignored">
+            These weights are ignored: {form.balance ? `the ${ignoring} policy` : 'round-robin, the default policy,'} does not use them, only weighted does.{' '}
+            <button type="button" className="btn small" onClick={() => {
+                set('balance', 'weighted');
+                setAdvancedOpen(true); // where the Balance select shows the change
+              }}>
+              Use weighted
+            </button>
+          </div>
+        ) : undefined,
       })}
       <span className="lbl">Options</span>
       <div className="checks">

@@ -15,8 +15,8 @@ export interface FieldKit {
   text(name: TextName, label: string, options?: { placeholder?: string; accessibleName?: string; wide?: boolean; list?: string; hint?: string }): ReactElement;
   select(name: TextName, label: string, choices: ReadonlyArray<readonly [value: string, label: string]>, options?: { hint?: string }): ReactElement;
   check(name: FlagName, label: string, disabled?: boolean): ReactElement;
-  /** A row of the form's grid: the label in the first column, the input (a textarea when `rows` is given) in the second. */
-  row(name: TextName, label: string, options?: { placeholder?: string; rows?: number; mono?: boolean; hint?: string; autoFocus?: boolean }): ReactElement;
+  /** A row of the form's grid: the label in the first column, the input (a textarea when `rows` is given) in the second, `note` under its hint. */
+  row(name: TextName, label: string, options?: { placeholder?: string; rows?: number; mono?: boolean; hint?: string; autoFocus?: boolean; note?: ReactElement }): ReactElement;
 }
 
 export function fieldKit(form: RouteFormState, errors: RouteFormErrors, set: <K extends keyof RouteFormState>(k: K, v: RouteFormState[K]) => void): FieldKit {
@@ -102,6 +102,7 @@ export function fieldKit(form: RouteFormState, errors: RouteFormErrors, set: <K 
               <input {...common} autoFocus={o.autoFocus} onChange={(e) => set(name, e.target.value)} />
             )}
             {o.hint ? <div className="hint">{o.hint}</div> : null}
+            {o.note ?? null}
             {error(name)}
           </div>
         </>

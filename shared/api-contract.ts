@@ -21,7 +21,7 @@
  * Pure types and constants only: no node:*, no DOM.
  */
 import type { CodedError, RawHeaders } from './http-types';
-import type { GatehouseConfig, RouteConfig } from './config';
+import type { ConfigIssue, GatehouseConfig, RouteConfig } from './config';
 import type {
   Exchange,
   ExchangeDetail,
@@ -312,6 +312,11 @@ export type ApiResult<T> = { ok: true; result: T } | { ok: false; error: ApiErro
 export interface ApiError extends CodedError {
   /** HTTP status that fits the error (the HTTP transport also uses it as the response status). */
   status?: number;
+  /**
+   * A refused config edit (CONFIG_INVALID): each problem with its field (a JSON pointer) and,
+   * for some, a `detail` to word it by; `message` has them all worded for the config file.
+   */
+  issues?: ConfigIssue[];
 }
 
 /** Error codes the API itself produces (handlers may also pass through engine codes). */

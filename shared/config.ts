@@ -300,7 +300,19 @@ export interface ConfigIssue {
   field: string;
   /** Plain-language reason, saying how to fix it where that is known. */
   reason: string;
+  /**
+   * What the problem is as data, for a program that words it for its own setting (the
+   * dashboard's route form); `reason` is worded for the config file. Only some issues have one.
+   */
+  detail?: ConfigIssueDetail;
 }
+
+/** The problems a ConfigIssue can describe as data (see ConfigIssue.detail). */
+export type ConfigIssueDetail =
+  /** A route served over HTTPS whose host is outside every suffix the local CA may sign under. */
+  | { code: 'https-host-not-permitted'; host: string; suffixes: string[]; suggestedSuffix: string }
+  /** A route served over HTTPS whose host is an IP address: the CA signs for names only. */
+  | { code: 'https-host-is-ip'; host: string };
 
 /** "config.json:4:18 /routes/1/balance: reason" — one line per issue. */
 export function formatConfigIssue(issue: ConfigIssue): string {

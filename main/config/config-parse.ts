@@ -30,5 +30,7 @@ export function parseConfigText(text: string, file: string): ConfigParseResult {
 
 function locate(doc: JsonDocument, file: string, issue: SchemaIssue): ConfigIssue {
   const { line, column } = lineColumn(doc.lineStarts, offsetOf(doc, issue.field, issue.anchor));
-  return { file, line, column, field: issue.field, reason: issue.reason };
+  const located: ConfigIssue = { file, line, column, field: issue.field, reason: issue.reason };
+  if (issue.detail) located.detail = issue.detail;
+  return located;
 }

@@ -87,17 +87,21 @@ function checkHost(route: Record<string, unknown>, base: string, suffixes: reado
   }
   if (route.https === false || matchingSuffix(name, suffixes) !== undefined) return;
   if (net.isIP(name) !== 0) {
-    out.push(issue(`${base}/host`, `"${host}" is an IP address, which the local CA issues no certificates for; set "https": false on this route to serve it over plain HTTP`));
+    out.push({
+      ...issue(`${base}/host`, `"${host}" is an IP address, which the local CA issues no certificates for; set "https": false on this route to serve it over plain HTTP`),
+      detail: { code: 'https-host-is-ip', host },
+    });
     return;
   }
   const domain = labels.length > 2 ? labels.slice(-2).join('.') : name;
-  out.push(
-    issue(
+  out.push({
+    ...issue(
       `${base}/host`,
       `"${host}" cannot be served over HTTPS: the local CA only issues certificates under ${suffixes.join(', ')}; ` +
         `add its domain to "suffixes" (e.g. "${domain}"), or set "https": false on this route`,
     ),
-  );
+    detail: { code: 'https-host-not-permitted', host, suffixes: [...suffixes], suggestedSuffix: domain },
+  });
 }
 
 function checkRoutes(routes: unknown[], suffixes: readonly string[], out: SchemaIssue[]): void {

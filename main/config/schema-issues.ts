@@ -1,4 +1,5 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ConfigIssueDetail } from '../../shared/config';
 import type { Anchor } from './json-document';
 import { configSchema } from './config-schema';
 
@@ -15,6 +16,8 @@ export interface SchemaIssue {
   /** Where in the file to point: the value, the field's key, or the enclosing object. */
   anchor: Anchor;
   reason: string;
+  /** The problem as data, where a program may want to word it itself (see ConfigIssue.detail). */
+  detail?: ConfigIssueDetail;
 }
 
 type Schema = Record<string, unknown>;

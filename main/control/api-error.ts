@@ -1,5 +1,6 @@
 /** Coded API errors and the one place where any thrown value becomes an ApiError. */
 import { API_ERROR, type ApiError } from '../../shared/api-contract';
+import type { ConfigIssue } from '../../shared/config';
 
 export class ApiFailure extends Error {
   constructor(
@@ -23,6 +24,8 @@ export function toApiError(err: unknown): ApiError {
     if (typeof e.code === 'string' && typeof e.message === 'string' && !/^E[A-Z]+$/.test(e.code)) {
       const out: ApiError = { code: e.code, message: e.message };
       if (typeof e.status === 'number') out.status = e.status;
+      const issues = issuesOf(err);
+      if (issues) out.issues = issues;
       return out;
     }
     if (typeof e.message === 'string') {
@@ -30,4 +33,10 @@ export function toApiError(err: unknown): ApiError {
     }
   }
   return { code: API_ERROR.internal, message: String(err), status: 500 };
+}
+
+/** The located problems a refused config edit carries (ConfigError's issues), for the wire; undefined when there are none. */
+export function issuesOf(err: object): ConfigIssue[] | undefined {
+  const issues = (err as { issues?: unknown }).issues;
+  return Array.isArray(issues) && issues.length > 0 ? (issues as ConfigIssue[]) : undefined;
 }

@@ -1,4 +1,5 @@
 import { API_ERROR, type ApiError } from '../../shared/api-contract';
+import { issuesOf } from '../control/api-error';
 
 /** Any thrown value as the wire's ApiError: code and status kept when the error carries them. */
 export function toApiError(err: unknown): ApiError {
@@ -9,6 +10,8 @@ export function toApiError(err: unknown): ApiError {
       message: typeof e.message === 'string' && e.message ? e.message : 'Unexpected error in Gatehouse.',
     };
     if (typeof e.status === 'number') out.status = e.status;
+    const issues = issuesOf(err);
+    if (issues) out.issues = issues;
     for (const extra of ['field', 'path'] as const) {
       const v = (err as Record<string, unknown>)[extra];
       if (typeof v === 'string') (out as unknown as Record<string, string>)[extra] = v;

@@ -306,3 +306,29 @@ test('route editor: weights under a policy that ignores them get a note next to 
   await page.getByRole('button', { name: 'Cancel' }).click();
   assert.deepEqual(pageErrors, []);
 });
+
+test('route editor: a host HTTPS cannot serve is explained in the form\'s words, and either way out works', async () => {
+  await page.getByRole('button', { name: 'Add route' }).first().click();
+  await page.locator('#route-host').fill('google.com');
+  await page.locator('#route-targets').fill(backend.url);
+  assert.equal(await page.getByLabel('Serve over HTTPS').isChecked(), true, 'HTTPS is on for a new route');
+  await page.getByRole('button', { name: 'Add route' }).last().click();
+  const message = page.locator('#err-host');
+  await message.waitFor();
+  const text = (await message.textContent())!;
+  assert.equal(
+    text,
+    'google.com cannot be served over HTTPS: Gatehouse\'s certificate authority signs only names under test, localhost. ' +
+      'Either add "google.com" to the HTTPS suffixes in the settings ("suffixes" in the config file), or untick "Serve over HTTPS" for this route.',
+  );
+  assert.doesNotMatch(text, /^host:|"https": false/, 'not the config file\'s wording');
+  assert.equal(await page.locator('#route-host').getAttribute('aria-describedby'), 'err-host');
+  assert.equal(JSON.parse(fs.readFileSync(configPath, 'utf8')).routes.some((r: { host: string }) => r.host === 'google.com'), false, 'nothing saved');
+  // The way out the form offers: untick HTTPS, and the route is added.
+  await page.getByLabel('Serve over HTTPS').uncheck();
+  await page.getByRole('button', { name: 'Add route' }).last().click();
+  await page.locator('tr[data-route="google.com"]').waitFor();
+  const saved = (JSON.parse(fs.readFileSync(configPath, 'utf8')) as { routes: Array<{ host: string; https?: boolean }> }).routes.find((r) => r.host === 'google.com');
+  assert.equal(saved?.https, false);
+  assert.deepEqual(pageErrors, []);
+});

@@ -20,6 +20,22 @@ test('routes.add refuses a target on port 0 or above 65535 (422) and writes noth
   }
 });
 
+test('routes.add refusing a host HTTPS cannot serve sends the problem as data too (field, detail), for the dashboard to word', async () => {
+  const gh = await startTestInstance({ routes: [], suffixes: ['internal'] });
+  try {
+    const res = await gh.call('routes.add', { route: { host: 'google.com', target: 'http://127.0.0.1:3000' } });
+    assert.equal(res.status, 422, JSON.stringify(res.body));
+    assert.equal(res.body.error.code, 'CONFIG_INVALID');
+    assert.match(res.body.error.message, /\/routes\/0\/host: "google\.com" cannot be served over HTTPS/, 'the message keeps the config file\'s wording');
+    assert.equal(res.body.error.issues.length, 1);
+    const [issue] = res.body.error.issues;
+    assert.equal(issue.field, '/routes/0/host');
+    assert.deepEqual(issue.detail, { code: 'https-host-not-permitted', host: 'google.com', suffixes: ['test', 'localhost', 'internal'], suggestedSuffix: 'google.com' });
+  } finally {
+    await gh.close();
+  }
+});
+
 test('exchanges.list refuses a limit, order or cursor of the wrong kind (400) instead of answering an empty page', async () => {
   const gh = await startTestInstance({ routes: [] });
   try {

@@ -250,6 +250,11 @@ test('a route host the CA may not issue for is refused while the route is served
   assert.match(issues[0]!.reason, /^"google\.com" cannot be served over HTTPS: the local CA only issues certificates under test, localhost; add its domain to "suffixes" \(e\.g\. "google\.com"\), or set "https": false on this route$/);
   assert.match(issues[1]!.reason, /e\.g\. "example\.com"/);
   assert.match(issues[2]!.reason, /IP address, which the local CA issues no certificates for; set "https": false/);
+  // The same as data, for the dashboard's form to word its own way.
+  assert.deepEqual(issues[0]!.detail, { code: 'https-host-not-permitted', host: 'google.com', suffixes: ['test', 'localhost'], suggestedSuffix: 'google.com' });
+  assert.deepEqual(issues[1]!.detail, { code: 'https-host-not-permitted', host: '*.corp.example.com', suffixes: ['test', 'localhost'], suggestedSuffix: 'example.com' });
+  assert.deepEqual(issues[2]!.detail, { code: 'https-host-is-ip', host: '127.0.0.2' });
+  assert.equal(issues[3]!.detail, undefined);
   assert.match(issues[3]!.reason, /not a name DNS can carry: its label "aaaaaaaaaaaa…" has 70 characters \(at most 63\)/);
 
   // Either way out is accepted; hosts under the built-in and configured suffixes always were.

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { formFromRoute, policyIgnoringWeights, routeFromForm } from '../../renderer/src/model/route-form';
 import { normalizeTarget } from '../../renderer/src/model/route-form-values';
-import { fieldOfError } from '../../renderer/src/model/route-form-errors';
+import { errorsOfEngine, fieldOfError } from '../../renderer/src/model/route-form-errors';
 import { buildListView, rowCells } from '../../renderer/src/model/traffic-view';
 import { headersToText, textToHeaders } from '../../renderer/src/model/header-text';
 import type { ExchangeSummary } from '../../shared/exchange-types';
@@ -42,6 +42,28 @@ test('engine errors are mapped to the field they talk about', () => {
   assert.equal(fieldOfError({ message: 'bad', field: 'routes/0/path' }), 'path');
   assert.equal(fieldOfError({ code: 'ROUTE_EXISTS', message: 'route "app.test" already exists; remove it first or choose another path' }), 'host');
   assert.equal(fieldOfError({ code: 'INVALID_TARGET', message: 'invalid target "x"' }), 'targets');
+});
+
+test('a refused edit with its issues as data: each on its input, the HTTPS host refusals in the form\'s words', () => {
+  const at = { file: 'config.json', line: 1, column: 1 };
+  const message = 'route not added: /routes/1/host: "google.com" cannot be served over HTTPS: …; /routes/1/rewrite: rewrite needs "to"';
+  const issues = [
+    { ...at, field: '/routes/1/host', reason: 'the file\'s wording', detail: { code: 'https-host-not-permitted' as const, host: 'google.com', suffixes: ['test', 'localhost', 'internal'], suggestedSuffix: 'google.com' } },
+    { ...at, field: '/routes/1/rewrite', reason: 'rewrite needs "to"' },
+  ];
+  assert.deepEqual(errorsOfEngine({ code: 'CONFIG_INVALID', message, issues }), {
+    host:
+      'google.com cannot be served over HTTPS: Gatehouse\'s certificate authority signs only names under test, localhost, internal. ' +
+      'Either add "google.com" to the HTTPS suffixes in the settings ("suffixes" in the config file), or untick "Serve over HTTPS" for this route.',
+    rewrite: 'rewrite: rewrite needs "to"',
+  });
+  const ip = [{ ...at, field: '/routes/0/host', reason: 'the file\'s wording', detail: { code: 'https-host-is-ip' as const, host: '127.0.0.2' } }];
+  assert.match(errorsOfEngine({ code: 'CONFIG_INVALID', message: 'x', issues: ip }).host!, /^127\.0\.0\.2 is an IP address, .* Untick "Serve over HTTPS" to serve it over plain HTTP\.$/);
+  // An issue about no field of a route: the message is read as before.
+  const whole = [{ ...at, field: '/routes/2', reason: 'route "a.test" is already defined at /routes/0' }];
+  assert.deepEqual(errorsOfEngine({ code: 'CONFIG_INVALID', message: 'route not added: /routes/2: route "a.test" is already defined at /routes/0', issues: whole }), {
+    host: 'route not added: /routes/2: route "a.test" is already defined at /routes/0',
+  });
 });
 
 test('weights under a policy other than weighted are pointed out (the balancer uses them only there)', () => {

@@ -1,4 +1,5 @@
 import type { ApiClient, ApiError, ApiResult } from '../../../shared/api-contract';
+import type { ConfigIssue } from '../../../shared/config';
 
 /**
  * The one client interface the views use. Backed by the Electron preload
@@ -20,11 +21,14 @@ export class ApiCallError extends Error {
   readonly code: string;
   readonly status?: number;
   readonly field?: string;
+  /** A refused config edit's problems, each with its field and, for some, a detail to word it by. */
+  readonly issues?: ConfigIssue[];
   constructor(error: ApiError & { field?: string; path?: string }) {
     super(error.message);
     this.name = 'ApiCallError';
     this.code = error.code;
     if (error.status !== undefined) this.status = error.status;
+    if (Array.isArray(error.issues)) this.issues = error.issues;
     const field = error.field ?? error.path;
     if (field !== undefined) this.field = field;
   }

@@ -1,3 +1,4 @@
+import type { ConfigIssue } from '../../../shared/config';
 import { ADVANCED_KEYS, formFromRoute, ROUTE_FIELD_INPUTS, SUB_FIELD_INPUTS, type RouteField, type RouteFormErrors, type RouteFormState } from './route-form';
 
 /**
@@ -8,23 +9,51 @@ import { ADVANCED_KEYS, formFromRoute, ROUTE_FIELD_INPUTS, SUB_FIELD_INPUTS, typ
  */
 
 /**
- * Puts the engine's validation errors next to the fields they are about. The
- * engine names fields by JSON pointer ("…/routes/0/healthCheck/expectStatus: must
- * be <= 599"); each pointer line goes to its input. Messages without one are
- * placed by their code or words.
+ * Puts the engine's validation errors next to the fields they are about. A refused
+ * edit comes with its issues as data (field pointer, reason, for some a detail the
+ * form words itself); without them the message's pointer lines ("…/routes/0/healthCheck/
+ * expectStatus: must be <= 599") are read. Messages without a pointer are placed by
+ * their code or words.
  */
-export function errorsOfEngine(error: { message: string; code?: string; field?: string }): RouteFormErrors {
+export function errorsOfEngine(error: { message: string; code?: string; field?: string; issues?: readonly ConfigIssue[] }): RouteFormErrors {
   const out: RouteFormErrors = {};
+  const add = (pointer: string, reason: string) => {
+    const field = fieldOfPointer(pointer.split('/'));
+    out[field] = out[field] ? `${out[field]}; ${reason}` : reason;
+  };
+  // The problems as data when the engine sends them, each about a field of a route: that field's
+  // input, in the form's own wording where it has one. Otherwise the message's lines are read.
+  const issues = (error.issues ?? []).map((issue) => ({ issue, under: /^\/routes\/\d+\/(.+)$/.exec(issue.field)?.[1] }));
+  if (issues.length > 0 && issues.every((i) => i.under !== undefined)) {
+    for (const { issue, under } of issues) add(under!, formWording(issue) ?? `${under}: ${issue.reason}`);
+    return out;
+  }
   const lines = `${error.field ?? ''}\n${error.message}`.split('\n');
   for (const line of lines) {
     const m = /\/?routes\/\d+\/([^\s:]+)(?::\s*(.*))?/.exec(line);
-    if (!m) continue;
-    const field = fieldOfPointer(m[1]!.split('/'));
-    const reason = m[2] ? `${m[1]}: ${m[2]}` : error.message;
-    out[field] = out[field] ? `${out[field]}; ${reason}` : reason;
+    if (m) add(m[1]!, m[2] ? `${m[1]}: ${m[2]}` : error.message);
   }
   if (Object.keys(out).length > 0) return out;
   return { [fieldOfError(error)]: error.message };
+}
+
+/**
+ * A problem worded for the form rather than the config file: its inputs and buttons instead of
+ * field names and JSON. Undefined for problems the file's wording serves as well.
+ */
+function formWording(issue: ConfigIssue): string | undefined {
+  const d = issue.detail;
+  switch (d?.code) {
+    case 'https-host-not-permitted':
+      return (
+        `${d.host} cannot be served over HTTPS: Gatehouse's certificate authority signs only names under ${d.suffixes.join(', ')}. ` +
+        `Either add "${d.suggestedSuffix}" to the HTTPS suffixes in the settings ("suffixes" in the config file), or untick "Serve over HTTPS" for this route.`
+      );
+    case 'https-host-is-ip':
+      return `${d.host} is an IP address, and Gatehouse's certificate authority signs no certificates for IP addresses. Untick "Serve over HTTPS" to serve it over plain HTTP.`;
+    default:
+      return undefined;
+  }
 }
 
 /** The input a config field (pointer segments under one route) is edited with; toggles have no message slot of their own. */

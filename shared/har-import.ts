@@ -9,6 +9,7 @@ import type { RawHeaders } from './http-types';
 import type { BodyCapture, Exchange, WsMessage } from './exchange-types';
 import type { GatehouseEntryExtension } from './har-types';
 import { base64ToBytesPrefix, bytesToBase64, utf8EncodePrefix } from './base64';
+import { jsonSyntaxError } from './json-syntax-error';
 import { headerValue } from './raw-headers';
 
 /** An exchange as imported, before the recorder gives it an id and sequence number. */
@@ -77,14 +78,19 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - lineStart + 1 };
 }
 
+/**
+ * Why JSON.parse refused the text, with the line and column where it stops being JSON. The
+ * place comes from jsonSyntaxError, not from V8's message, which gives a position for some
+ * errors only ("Unexpected token 'h', "this is not json" is not valid JSON" has none).
+ */
 function jsonError(text: string, bom: number, message: string): HarImportError {
   let end = text.length;
   while (end > bom && /\s/.test(text[end - 1]!)) end--;
   if (end === bom) return new HarImportError('the HAR file is empty');
-  const at = /at position (\d+)/.exec(message);
-  // V8 says "Unexpected end of JSON input" with no position when the text stops inside a value.
-  const offset = at ? Number(at[1]) + bom : /end of JSON input/i.test(message) ? text.length : undefined;
-  if (offset === undefined) return new HarImportError(`the file is not valid JSON, so it is not a HAR file: ${message}`);
+  const found = jsonSyntaxError(text, bom);
+  // Only if the two parsers disagree: then V8's own words are all there is.
+  if (found === undefined) return new HarImportError(`the file is not valid JSON, so it is not a HAR file: ${message}`);
+  const { offset, expected } = found;
   const { line, column } = lineColumn(text, offset);
   if (offset >= end) {
     return new HarImportError(
@@ -92,8 +98,10 @@ function jsonError(text: string, bom: number, message: string): HarImportError {
         'It was probably not completely written, downloaded or copied; export or save it again and import the complete file',
     );
   }
-  const problem = message.replace(/ (in JSON )?at position \d+( \(line \d+ column \d+\))?$/, '');
-  return new HarImportError(`the file is not valid JSON, so it is not a HAR file: ${problem} at line ${line}, column ${column} (character ${offset + 1} of ${text.length})`);
+  const char = String.fromCodePoint(text.codePointAt(offset)!);
+  return new HarImportError(
+    `the file is not valid JSON, so it is not a HAR file: expected ${expected}, found ${JSON.stringify(char)} at line ${line}, column ${column} (character ${offset + 1} of ${text.length})`,
+  );
 }
 
 // ---------------------------------------------------------------- validation primitives

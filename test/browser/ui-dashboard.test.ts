@@ -181,8 +181,23 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     assert.ok(entry, 'the exchange is in the export');
     const auth = entry.request.headers.find((h) => h.name.toLowerCase() === 'authorization');
     assert.equal(auth?.value, 'Bearer [redacted]', 'the Authorization value is redacted');
+    // A file that is not JSON: named with the line and column where it breaks, as the CLI does; nothing imported.
+    const broken = path.join(tmp.dir, 'broken.har');
+    const brokenText = '{\n  "log": {\n    "entries": [ nope ]\n  }\n}\n';
+    fs.writeFileSync(broken, brokenText);
+    const before = (await instance.api['recording.get']({})).count;
+    await page.getByLabel('Import HAR file').setInputFiles(broken);
+    const alert = page.getByRole('alert').filter({ hasText: 'Cannot import broken.har' });
+    await alert.waitFor();
+    assert.equal(
+      await alert.textContent(),
+      'Cannot import broken.har: the file is not valid JSON, so it is not a HAR file: expected a value (an object, array, string, number, true, false or null) or "]", ' +
+        `found "n" at line 3, column 18 (character ${brokenText.indexOf('nope') + 1} of ${brokenText.length})`,
+    );
+    assert.equal((await instance.api['recording.get']({})).count, before, 'nothing imported');
     await page.getByLabel('Import HAR file').setInputFiles(file);
     await page.getByText(/Imported \d+ exchanges? from export\.har/).waitFor();
+    assert.equal(await alert.count(), 0, 'the error is gone once a good file is imported');
     await page.locator('.list-row .tag', { hasText: 'imported' }).first().waitFor();
   });
 

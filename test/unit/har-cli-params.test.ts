@@ -33,4 +33,8 @@ test('a file that is not JSON is refused before anything is sent, naming the fil
     () => harImportParams(text.slice(0, 700), '/tmp/cut.har'),
     (err: unknown) => err instanceof CliFailure && /^cannot import \/tmp\/cut\.har: the HAR file is cut off: .*line \d+, column \d+/.test(err.message),
   );
+  assert.throws(
+    () => harImportParams('<!doctype html>\n<title>Sign in</title>', 'login.har'),
+    (err: unknown) => err instanceof CliFailure && /^cannot import login\.har: the file is not valid JSON, so it is not a HAR file: expected a value .*, found "<" at line 1, column 1 \(character 1 of 38\)$/.test(err.message),
+  );
 });

@@ -298,6 +298,15 @@ test('a cut-off HAR file is called cut off, with the line and column where it st
   const column = at - broken.lastIndexOf('\n', at - 1);
   assert.throws(() => parseHarText(broken), (err: Error) => err.message.startsWith('the file is not valid JSON') && err.message.includes(`at line ${line}, column ${column} (character ${at + 1} of ${broken.length})`));
   assert.throws(() => parseHarText(' \n'), /^HarImportError: the HAR file is empty$/);
+  // V8 gives no position for an unexpected token ("Unexpected token 'n', … is not valid JSON"): the line and column are found all the same.
+  const text = '{\n  "log": {\n    "entries": [ nope ]\n  }\n}\n';
+  assert.throws(() => JSON.parse(text), (err: Error) => !/position|line/.test(err.message), 'V8 says nothing about where');
+  assert.throws(
+    () => parseHarText(text),
+    (err: Error) =>
+      err.message ===
+      `the file is not valid JSON, so it is not a HAR file: expected a value (an object, array, string, number, true, false or null) or "]", found "n" at line 3, column 18 (character ${text.indexOf('nope') + 1} of ${text.length})`,
+  );
 });
 
 test('an http: URL that cannot be parsed is skipped with what is wrong with it, not "not HTTP traffic"', () => {

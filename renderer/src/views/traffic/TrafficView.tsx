@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
 import type { RecordingState, RouteView } from '../../../../shared/api-contract';
 import type { ExchangeFilter } from '../../../../shared/exchange-types';
+import { HarImportError, parseHarText } from '../../../../shared/har-import';
 import { downloadJson, readFileText } from '../../model/file-transfer';
 import type { TrafficStore } from '../../model/traffic-store';
 import { FilteredRows, isFilterActive, rowCells, type ListMode } from '../../model/traffic-view';
@@ -61,10 +62,13 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
         setNote(`Exported ${har.log.entries.length} exchange${har.log.entries.length === 1 ? '' : 's'}${doRedact ? ' (credentials redacted)' : ''}.`);
       }),
     );
+  // Parsed here, as the CLI does: a file that is not JSON is named with the line and column where it
+  // breaks before anything is sent, and the engine gets the document rather than its text escaped
+  // once more inside the request.
   const onImport = (file: File) =>
     run(
       readFileText(file)
-        .then((text) => client.call('har.import', { har: text }))
+        .then((text) => client.call('har.import', { har: parseHarFile(text, file.name) }))
         .then((r) => setNote(`Imported ${r.imported} exchange${r.imported === 1 ? '' : 's'} from ${file.name}.`)),
     );
 
@@ -195,4 +199,14 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
       ) : null}
     </div>
   );
+}
+
+/** A picked HAR file's text as a document; a file that is not JSON throws, naming the file and where it breaks. */
+function parseHarFile(text: string, name: string): unknown {
+  try {
+    return parseHarText(text);
+  } catch (err) {
+    if (err instanceof HarImportError) throw new Error(`Cannot import ${name}: ${err.message}`);
+    throw err;
+  }
 }

@@ -68,6 +68,7 @@ export interface SummaryColumns {
   responseSize: Column<number>;
   websocket: Column<number>;
   wsMessageCount: Column<number | null>;
+  wsBytes: Column<number | null>;
   errorCode: Column<number>;
   replayOf: Column<number>;
 }
@@ -241,6 +242,7 @@ function encodeRows(rows: SummaryRows, ticks: boolean): SummaryColumns | undefin
   const responseSize = num();
   const websocket = num();
   const wsMessageCount = opt();
+  const wsBytes = opt();
   const strings = {
     id: t.column(),
     source: t.column(),
@@ -305,6 +307,7 @@ function encodeRows(rows: SummaryRows, ticks: boolean): SummaryColumns | undefin
     responseSize.push(x.responseSize);
     websocket.push(x.websocket ? 1 : 0);
     wsMessageCount.push(x.wsMessageCount ?? null);
+    wsBytes.push(x.wsBytes ?? null);
     errorCode.push(strings.errorCode(x.errorCode));
     replayOf.push(strings.replayOf(x.replayOf));
   }
@@ -334,6 +337,7 @@ function encodeRows(rows: SummaryRows, ticks: boolean): SummaryColumns | undefin
     responseSize: responseSize.done(),
     websocket: websocket.done(),
     wsMessageCount: wsMessageCount.done(),
+    wsBytes: wsBytes.done(),
     errorCode: errorCode.done(),
     replayOf: replayOf.done(),
   };
@@ -470,6 +474,7 @@ function columnReaders(c: SummaryColumns, n: number) {
     responseSize: col('responseSize', 'n'),
     websocket: col('websocket', 'n'),
     wsMessageCount: col('wsMessageCount', 'o'),
+    wsBytes: col('wsBytes', 'o'),
     errorCode: col('errorCode', 's'),
     replayOf: col('replayOf', 's'),
   };
@@ -500,6 +505,7 @@ function decodeInto(c: SummaryColumns, n: number, out: ExchangeSummary[], at: nu
     responseSize,
     websocket,
     wsMessageCount,
+    wsBytes,
     errorCode,
     replayOf,
   } = columnReaders(c, n);
@@ -595,6 +601,8 @@ function decodeInto(c: SummaryColumns, n: number, out: ExchangeSummary[], at: nu
     }
     const ws = wsMessageCount.optional();
     if (ws !== null) x.wsMessageCount = ws;
+    const wsb = wsBytes.optional();
+    if (wsb !== null) x.wsBytes = wsb;
     const err = errorCode.string();
     if (err !== undefined) x.errorCode = err;
     const rep = replayOf.string();
@@ -741,6 +749,7 @@ const COLUMN_KEYS = [
   'responseSize',
   'websocket',
   'wsMessageCount',
+  'wsBytes',
   'errorCode',
   'replayOf',
 ] as const satisfies ReadonlyArray<keyof SummaryColumns>;

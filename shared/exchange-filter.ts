@@ -123,6 +123,7 @@ export function summaryOf(x: Exchange): ExchangeSummary {
   if (x.status !== undefined) s.status = x.status;
   if (x.contentType !== undefined) s.contentType = x.contentType;
   if (x.wsMessageCount !== undefined) s.wsMessageCount = x.wsMessageCount;
+  if (x.wsBytes !== undefined) s.wsBytes = x.wsBytes;
   if (x.errorCode !== undefined) s.errorCode = x.errorCode;
   if (x.replayOf !== undefined) s.replayOf = x.replayOf;
   return s;

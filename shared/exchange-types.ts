@@ -46,6 +46,11 @@ export interface ExchangeSummary {
   responseSize: number;
   websocket: boolean;
   wsMessageCount?: number;
+  /**
+   * A WebSocket's traffic: the payload bytes of all its messages so far, both directions
+   * (those no longer held included). What its Size shows; its response body is empty.
+   */
+  wsBytes?: number;
   errorCode?: string;
   /** Id of the exchange this one replays. */
   replayOf?: string;

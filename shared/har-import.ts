@@ -421,6 +421,7 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
   if (wsMessages) {
     x.wsMessages = wsMessages;
     x.wsMessageCount = wsMessages.length;
+    x.wsBytes = wsMessages.reduce((sum, m) => sum + m.size, 0);
   }
   return x;
 }

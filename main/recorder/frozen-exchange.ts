@@ -100,9 +100,10 @@ const FL_TLS = 1 << 12;
 const FL_WEBSOCKET = 1 << 13;
 
 // The WebSocket slot, 8-aligned: three uint32s (messages seen in all, dropped, held), padding
-// to 8, then per held message 8-aligned: float64 time, float64 size, uint32 direction (bit 0)
-// and opcode (<< 1), uint32 captured length, then the captured bytes.
-const WS_HEAD_BYTES = 16;
+// to 8, a float64 (payload bytes of all messages seen), then per held message 8-aligned:
+// float64 time, float64 size, uint32 direction (bit 0) and opcode (<< 1), uint32 captured
+// length, then the captured bytes.
+const WS_HEAD_BYTES = 24;
 const WS_MESSAGE_BYTES = 24;
 const DIRECTIONS: readonly WsDirection[] = ['client-to-upstream', 'upstream-to-client'];
 
@@ -173,6 +174,7 @@ function writeWsMessages(r: RecordedExchange, bytes: Buffer, f64: Float64Array, 
   u32[(at + o) >> 2] = r.wsMessageTotal;
   u32[(at + o + 4) >> 2] = r.wsMessagesDropped;
   u32[(at + o + 8) >> 2] = list.length;
+  f64[(at + o + 16) >> 3] = r.wsBytesTotal;
   o += WS_HEAD_BYTES;
   for (let i = 0; i < list.length; i++) {
     const m = list[i]!;
@@ -377,8 +379,14 @@ export class FrozenExchange {
     if (refill || (present & (1 << S_CONTENT_TYPE)) !== 0) s.contentType = slotString(slab, base, present, interned, S_CONTENT_TYPE);
     if (refill || (present & (1 << S_ERROR_CODE)) !== 0) s.errorCode = slotString(slab, base, present, interned, S_ERROR_CODE);
     if (refill || (present & (1 << S_REPLAY_OF)) !== 0) s.replayOf = slotString(slab, base, present, interned, S_REPLAY_OF);
-    if (s.websocket) s.wsMessageCount = u[(this.wsStart() >> 2)]!;
-    else if (refill) s.wsMessageCount = undefined;
+    if (s.websocket) {
+      const ws = this.wsStart();
+      s.wsMessageCount = u[ws >> 2]!;
+      s.wsBytes = slab.f64[(ws + 16) >> 3]!;
+    } else if (refill) {
+      s.wsMessageCount = undefined;
+      s.wsBytes = undefined;
+    }
     return s;
   }
 

@@ -164,6 +164,8 @@ export class RecordedExchange implements HeldExchange {
   wsMessages?: RecordedWsMessage[];
   wsMessagesDropped = 0;
   wsMessageTotal = 0;
+  /** Payload bytes of every message added, both directions, dropped ones included. */
+  wsBytesTotal = 0;
   /** What route features did; allocated on the first note (most exchanges have none). */
   notes: string[] | undefined;
   responseContentDecoded = false;
@@ -277,6 +279,7 @@ export class RecordedExchange implements HeldExchange {
     const list = this.wsMessages ?? (this.wsMessages = []);
     list.push(m);
     this.wsMessageTotal++;
+    this.wsBytesTotal += m.size;
     let delta = m.data.length + WS_MESSAGE_OVERHEAD_BYTES;
     while (list.length > max) {
       const dropped = list.shift()!;
@@ -325,7 +328,10 @@ export class RecordedExchange implements HeldExchange {
     if (this.status !== undefined) s.status = this.status;
     const ct = this.contentType();
     if (ct !== undefined) s.contentType = ct;
-    if (this.websocket) s.wsMessageCount = this.wsMessageTotal;
+    if (this.websocket) {
+      s.wsMessageCount = this.wsMessageTotal;
+      s.wsBytes = this.wsBytesTotal;
+    }
     if (this.error) s.errorCode = this.error.code;
     if (this.replayOf !== undefined) s.replayOf = this.replayOf;
     return s;

@@ -336,6 +336,10 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await page.getByRole('tab', { name: 'Traffic' }).click();
     const row = page.locator('.list-row', { hasText: 'ws.test', has: page.locator('.method', { hasText: /^WS$/ }) });
     await row.waitFor();
+    // Size: the payload carried both ways ({"type":"connected"} 20 B, the echo 13 B each way, two empty closes), not the 101's empty body.
+    const size = row.locator(':scope > div:nth-child(7)');
+    await size.filter({ hasText: /^46 B$/ }).waitFor();
+    assert.equal(await size.getAttribute('title'), '5 messages, 46 bytes of payload in both directions');
     await row.click();
     await page.getByRole('tab', { name: /WebSocket/ }).click();
     const list = page.getByLabel('WebSocket messages');
@@ -439,6 +443,9 @@ test('at 1280×800 every column of the traffic list fits, with the detail pane c
       assert.equal(c.row[6]!.cut, false, `${state}: the row's size is shown whole`);
     };
     await check('detail closed');
+    // Loaded afresh (the snapshot's columns, not events), a WebSocket row shows the bytes its messages carried.
+    const ws = tab.locator('.list-row', { hasText: 'ws.test', has: tab.locator('.method', { hasText: /^WS$/ }) });
+    assert.equal(await ws.locator(':scope > div:nth-child(7)').textContent(), '46 B');
     await row.click();
     await tab.locator('.detail-head', { hasText: '/v1/fits' }).waitFor({ timeout: 15_000 });
     await check('detail open');

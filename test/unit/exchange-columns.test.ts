@@ -47,7 +47,7 @@ test('every field of every kind of row survives encode → JSON → decode exact
     summary(1),
     summary(2, { state: 'pending', endedAt: undefined, status: undefined, contentType: undefined, responseSize: 0 }),
     summary(3, { state: 'error', status: 502, errorCode: 'upstream-refused', target: undefined }),
-    summary(5, { websocket: true, wsMessageCount: 12, method: 'GET', url: '/ws' }),
+    summary(5, { websocket: true, wsMessageCount: 12, wsBytes: 4321, method: 'GET', url: '/ws' }),
     summary(6, { source: 'replay', replayOf: 'e1', httpVersion: '2', scheme: 'https', clientAddress: '::1' }),
     summary(7, { source: 'import', id: 'imported-7', routeId: undefined, host: 'other.test:8443', method: 'POST', requestSize: 1234 }),
     summary(9, { id: 'e09' }), // not prefix + seq: sent as a string

@@ -168,6 +168,8 @@ test('a closed WebSocket exchange freezes with its messages: directions, opcodes
   assert.equal(x.wsMessages!.length, 3);
   assert.equal(x.wsMessagesDropped, 2);
   assert.equal(x.wsMessageCount, 5);
+  assert.equal(x.wsBytes, 20 + 41 + 3 + 0 + 5000, 'the payload of every message, dropped and truncated ones at their full size');
+  assert.equal(frozen!.summary().wsBytes, busy.summary().wsBytes);
   assert.deepEqual(x.wsMessages!.map((m) => [m.direction, m.opcode, m.size, m.truncated]), [
     ['upstream-to-client', 2, 3, false],
     ['client-to-upstream', 9, 0, false],
@@ -189,6 +191,7 @@ test('a closed WebSocket exchange freezes with its messages: directions, opcodes
   assert.ok(listlessFrozen);
   assert.deepEqual(listlessFrozen.toExchange().wsMessages, []);
   assert.equal(listlessFrozen.summary().wsMessageCount, 0);
+  assert.equal(listlessFrozen.summary().wsBytes, 0);
   // And a plain exchange after them in the same arena is unaffected.
   const after = live({ seq: 4, responseBody: [Buffer.from('ok')] });
   after.state = 'complete';

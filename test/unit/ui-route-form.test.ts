@@ -109,4 +109,9 @@ test('row cells', () => {
   assert.equal(pending.route, 'no route');
   assert.equal(rowCells(x(3, { state: 'error', status: undefined, errorCode: 'UPSTREAM_REFUSED' })).status, 'UPSTREAM_REFUSED');
   assert.equal(rowCells(x(4, { websocket: true })).method, 'WS');
+  // A WebSocket's size is what its messages carried, not its empty 101 response.
+  const ws = rowCells(x(5, { websocket: true, status: 101, responseSize: 0, wsMessageCount: 5, wsBytes: 2300 }));
+  assert.equal(ws.size, '2.2 KiB');
+  assert.equal(ws.sizeTitle, '5 messages, 2300 bytes of payload in both directions');
+  assert.equal(rowCells(x(6)).sizeTitle, undefined);
 });

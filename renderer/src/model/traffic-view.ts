@@ -148,20 +148,28 @@ export interface RowCells {
   status: string;
   statusClass: string;
   duration: string;
+  /** The response body's size; for a WebSocket, the payload its messages carried both ways. */
   size: string;
+  /** What the size counts, when that is not obvious (a WebSocket's messages). */
+  sizeTitle?: string;
   route: string;
 }
 
 export function rowCells(x: ExchangeSummary): RowCells {
   const cls = statusClassOf(x);
-  return {
+  const cells: RowCells = {
     method: x.websocket ? 'WS' : x.method,
     host: x.host,
     path: splitUrl(x.url).path + splitUrl(x.url).query,
     status: x.status !== undefined ? String(x.status) : x.state === 'pending' ? '…' : (x.errorCode ?? 'error'),
     statusClass: cls === 'error' ? 'serr' : cls === 'pending' ? 'spending' : `s${cls[0]}`,
     duration: x.endedAt !== undefined ? formatDuration(x.endedAt - x.startedAt) : '',
-    size: formatBytes(x.responseSize),
+    size: formatBytes(x.websocket ? (x.wsBytes ?? x.responseSize) : x.responseSize),
     route: x.routeId ?? (x.source === 'import' ? 'imported' : 'no route'),
   };
+  if (x.websocket && x.wsBytes !== undefined) {
+    const n = x.wsMessageCount ?? 0;
+    cells.sizeTitle = `${n} message${n === 1 ? '' : 's'}, ${x.wsBytes} bytes of payload in both directions`;
+  }
+  return cells;
 }

@@ -101,7 +101,9 @@ export function TrafficView(props: { store: TrafficStore; routes: readonly Route
         </div>
         <div className={`num ${c.statusClass}`}>{c.status}</div>
         <div className="num">{c.duration}</div>
-        <div className="num">{c.size}</div>
+        <div className="num" title={c.sizeTitle}>
+          {c.size}
+        </div>
         <div className="faint" title={c.route}>
           {c.route}
         </div>

@@ -93,7 +93,9 @@ function checkHost(route: Record<string, unknown>, base: string, suffixes: reado
     });
     return;
   }
-  const domain = labels.length > 2 ? labels.slice(-2).join('.') : name;
+  // The registrable domain (example.co.uk for app.example.co.uk, not the public suffix co.uk,
+  // which checkSuffix would refuse); the last two labels when the Public Suffix List has none.
+  const domain = parseDomain(name, { allowPrivateDomains: true }).domain ?? (labels.length > 2 ? labels.slice(-2).join('.') : name);
   out.push({
     ...issue(
       `${base}/host`,

@@ -244,9 +244,14 @@ test('a route host the CA may not issue for is refused while the route is served
     { host: '*.corp.example.com', target: 'http://127.0.0.1:3001' },
     { host: '127.0.0.2', target: 'http://127.0.0.1:3002' },
     { host: `${'a'.repeat(70)}.test`, target: 'http://127.0.0.1:3003' },
+    // Under a two-label public suffix: the suggestion is the registrable domain, not "co.uk",
+    // which would be refused as a public suffix in turn.
+    { host: 'app.example.co.uk', target: 'http://127.0.0.1:3007' },
   ];
   const issues = issuesOf(JSON.stringify({ routes }));
-  assert.deepEqual(issues.map((i) => i.field), ['/routes/0/host', '/routes/1/host', '/routes/2/host', '/routes/3/host']);
+  assert.deepEqual(issues.map((i) => i.field), ['/routes/0/host', '/routes/1/host', '/routes/2/host', '/routes/3/host', '/routes/4/host']);
+  assert.match(issues[4]!.reason, /e\.g\. "example\.co\.uk"/);
+  assert.equal(parseConfigText(JSON.stringify({ suffixes: ['example.co.uk'], routes: [routes[4]] }), FILE).ok, true, 'the suggestion, taken, is accepted');
   assert.match(issues[0]!.reason, /^"google\.com" cannot be served over HTTPS: the local CA only issues certificates under test, localhost; add its domain to "suffixes" \(e\.g\. "google\.com"\), or set "https": false on this route$/);
   assert.match(issues[1]!.reason, /e\.g\. "example\.com"/);
   assert.match(issues[2]!.reason, /IP address, which the local CA issues no certificates for; set "https": false/);

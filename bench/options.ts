@@ -24,7 +24,7 @@ export const USAGE = `npm run bench [-- options]
   --only a,b          only these loads (ids: h1, latency, https, tls-new, h2, stream, ws, node-h1, node-latency,
                       cold-cert, memory, startup, renderer)
   --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy, node-floor,
-                      node-floor-cluster)
+                      node-floor-cluster, node-llhttp, node-splice)
   --no-renderer       skip the renderer measurements (--renderer: run them even with --quick)
   --exchanges N       recorded exchanges for the RSS figure (default 100000; 20000 with --quick)
   --out DIR           where to write latest.md / latest.json (default bench/results)`;

@@ -19,6 +19,8 @@ import { nginxPeer } from './peers/nginx-proxy';
 import { nodeHttpProxyPeer } from './peers/node-http-proxy';
 import { nodeFloorPeer } from './peers/node-floor';
 import { nodeFloorClusterPeer } from './peers/node-floor-cluster';
+import { nodeSplicePeer } from './peers/node-splice';
+import { nodeLlhttpPeer } from './peers/node-llhttp';
 import type { Peer } from './peers/peer';
 import { freePorts } from './ports';
 import { killAllNow, stopAll } from './processes';
@@ -29,7 +31,7 @@ import { ensureCompiled, gatehouseMissing, gatehouseSubject, runCompiledByDefaul
 import type { Subject } from './subjects/subject';
 import { makeWorkspace } from './workspace';
 
-const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer, nodeFloorPeer, nodeFloorClusterPeer];
+const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer, nodeFloorPeer, nodeFloorClusterPeer, nodeLlhttpPeer, nodeSplicePeer];
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);

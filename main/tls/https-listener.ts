@@ -160,7 +160,7 @@ export class HttpsListener {
       );
     });
     server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
-      this.explainHandshakeFailure(err);
+      this.explainHandshakeFailure(err, socket);
       socket.destroy();
     });
     server.on('sessionError', () => undefined);
@@ -169,7 +169,7 @@ export class HttpsListener {
   }
 
   /** Says once, in words, why clients reject the certificate — the usual first-run problem. */
-  private explainHandshakeFailure(err: NodeJS.ErrnoException): void {
+  private explainHandshakeFailure(err: NodeJS.ErrnoException, socket: tls.TLSSocket): void {
     const text = `${err.code ?? ''} ${err.message}`;
     let hint: string | undefined;
     if (/unknown.ca|bad.certificate|certificate.unknown/i.test(text)) {
@@ -177,7 +177,10 @@ export class HttpsListener {
         'a client rejected the Gatehouse certificate (its CA is not trusted there): run `gatehouse trust`, ' +
         'or for Node-based tools set NODE_EXTRA_CA_CERTS (see `gatehouse ca path`)';
     } else if (/no.suitable.signature.algorithm/i.test(text)) {
-      // No SNI means no certificate was chosen (there is no default one), so OpenSSL finds nothing to sign with.
+      // No certificate was chosen (there is no default one), so OpenSSL found nothing to sign with.
+      // With a server name, the SNI callback refused it and has said why; without one, say it here.
+      const name = (socket as tls.TLSSocket & { servername?: string | false | null }).servername;
+      if (typeof name === 'string' && name !== '') return;
       hint =
         'a client connected without a server name (SNI), so no certificate could be chosen: ' +
         'connect by a route\'s host name (https://app.test:PORT, or curl --resolve), not by IP address';

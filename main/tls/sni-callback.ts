@@ -6,8 +6,13 @@ import { TlsError } from './tls-error';
 
 /**
  * The HTTPS listener's SNICallback: a certificate for every routed name under
- * the CA's suffixes, and none for anything else (the handshake then fails).
- * Each refused name is logged once, not once per connection attempt.
+ * the CA's suffixes, and none for anything else. A refused name gets no context,
+ * so the handshake goes on with the listener's own, which has no certificate:
+ * OpenSSL then ends it with a handshake_failure alert, as for a client that sent
+ * no name, and the client reports a TLS alert rather than a connection cut off
+ * mid-handshake (what an error passed to the callback gives: Node destroys the
+ * socket without an alert). Each refused name is logged once, not once per
+ * connection attempt.
  */
 
 export interface SniCallbackOptions {
@@ -25,13 +30,13 @@ export function createSniCallback(opts: SniCallbackOptions): SniCallback {
   const refused = new Set<string>();
   const limit = opts.rememberRefusals ?? 1000;
 
-  function refuse(name: string, err: Error, cb: (err: Error | null) => void): void {
+  function refuse(name: string, err: Error, cb: (err: Error | null, ctx?: tls.SecureContext) => void): void {
     if (!refused.has(name)) {
       if (refused.size >= limit) refused.clear();
       refused.add(name);
       opts.logger.warn(`TLS: no certificate for "${name}": ${err.message}`);
     }
-    cb(err);
+    cb(null);
   }
 
   return (servername, cb) => {

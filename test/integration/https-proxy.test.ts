@@ -103,10 +103,14 @@ test('names outside the suffixes, without a route, or with https:false get no ce
     for (const host of ['evil.com', 'nothing.test', 'plain.test']) {
       const r = await curl(proxy, host, '/');
       assert.equal(r.code, 35, `${host}: ${r.stderr}`);
+      // A TLS alert, as nginx's ssl_reject_handshake gives, not a connection cut off mid-handshake
+      // ("unexpected eof", SSL_ERROR_SYSCALL): the client can tell it was refused.
+      assert.match(r.stderr, /alert handshake failure/, `${host}: ${r.stderr}`);
     }
   }
   const warnings = proxy.logger.lines.filter((l) => l.startsWith('warn: TLS: no certificate'));
   assert.equal(warnings.length, 3, warnings.join('\n'));
+  assert.ok(!proxy.logger.lines.some((l) => /without a server name/.test(l)), 'these clients sent a name: no SNI hint');
   assert.match(warnings.join('\n'), /"evil\.com"/);
   assert.match(warnings.join('\n'), /"nothing\.test": no enabled route/);
   assert.equal(proxy.leaves.stats.minted, 0);

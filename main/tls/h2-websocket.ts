@@ -102,8 +102,9 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
   const host = req.authority || String(req.headers.host ?? '');
   const path = String(req.headers[':path'] ?? '/');
   const clientAddress = req.socket?.remoteAddress ?? '';
+  const tls = tlsInfoOf(tlsSocketOf(req));
   // A tunnel for a host this connection's certificate does not cover, or for a route without HTTPS: 421.
-  const misdirected = misdirectedRequest(host, tlsInfoOf(tlsSocketOf(req)).sni, undefined);
+  const misdirected = misdirectedRequest(host, tls.sni, undefined);
   if (misdirected) {
     fail(req, res, misdirected);
     return;
@@ -132,6 +133,7 @@ export function proxyH2Connect(req: http2.Http2ServerRequest, res: http2.Http2Se
       requestHeaders: received,
       routeId: route.id,
       websocket: true,
+      tls,
     },
     route,
   );

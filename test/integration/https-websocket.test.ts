@@ -232,6 +232,10 @@ test('HTTP/2 WebSocket exchanges are recorded with their messages, like HTTP/1.1
   assert.equal(x.httpVersion, '2');
   assert.equal(x.status, 200);
   assert.equal(x.routeId, 'ws.test');
+  // The tunnel rides the TLS connection of its HTTP/2 session: its details are the exchange's.
+  assert.equal(x.tls?.sni, 'ws.test');
+  assert.equal(x.tls?.alpn, 'h2');
+  assert.match(x.tls?.version ?? '', /^TLSv1\.[23]$/);
   const view = x.wsMessages!.map((m) => `${m.direction}:${m.opcode}:${Buffer.from(m.data, 'base64').toString()}`);
   assert.ok(view.includes('upstream-to-client:1:{"type":"connected"}'), view.join('\n'));
   assert.ok(view.includes('client-to-upstream:1:recorded over h2'), view.join('\n'));

@@ -199,7 +199,7 @@ export interface CodeGenResult {
 export interface HarExportParams {
   /** Exchanges to export; all when absent. */
   ids?: string[];
-  /** Mask Authorization, Proxy-Authorization, Cookie and Set-Cookie values. */
+  /** Mask credentials (see shared/har.ts redactHar): auth and cookie values, API-key headers, secret-named query and form fields. */
   redact?: boolean;
 }
 

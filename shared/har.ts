@@ -292,8 +292,45 @@ export function toHar(items: readonly HarExportItem[], options: HarExportOptions
 // ---------------------------------------------------------------- redaction
 
 const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+/** Headers that carry nothing but a credential (API keys, session and CSRF tokens): masked whole. */
+const CREDENTIAL_HEADERS = ['x-api-key', 'api-key', 'x-auth-token', 'x-access-token', 'x-csrf-token', 'x-xsrf-token', 'x-amz-security-token'];
+/** Headers whose value is a URL or a path (HTTP/2's :path), whose query may carry a secret. */
+const URL_HEADERS = [':path', 'referer', 'location', 'content-location'];
 
-/** Masks a secret header value, keeping what is not secret (auth scheme, cookie names, Set-Cookie attributes). */
+/**
+ * Query and form field names that carry credentials by convention: OAuth tokens and codes,
+ * API keys, passwords, session ids, signed-URL signatures (S3, GCS). Matched case-insensitively
+ * on the decoded name; "-" and "_" alike.
+ */
+const SECRET_PARAM_RE =
+  /^(?:(?:access|id|refresh|auth|session|csrf|xsrf|bearer)?[-_]?token|code|auth|api[-_]?key|apikey|key|(?:client[-_]?)?secret|password|passwd|pwd|pass|session(?:[-_]?id)?|sid|sig|signature|x-amz-(?:signature|credential|security-token)|x-goog-(?:signature|credential))$/i;
+
+/** True when a query or form field of this name is masked by redaction. */
+export function isSecretParam(name: string): boolean {
+  return SECRET_PARAM_RE.test(name);
+}
+
+/** Masks the values of secret-named fields in an application/x-www-form-urlencoded string, keeping names and order. */
+export function redactFormEncoded(query: string): string {
+  return query
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq >= 0 && isSecretParam(safeDecode(part.slice(0, eq))) ? `${part.slice(0, eq + 1)}${REDACTED}` : part;
+    })
+    .join('&');
+}
+
+/** A URL (or path) with the values of its secret-named query fields masked; the fragment is kept. */
+export function redactUrlQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const query = hash < 0 ? url.slice(q + 1) : url.slice(q + 1, hash);
+  return `${url.slice(0, q + 1)}${redactFormEncoded(query)}${hash < 0 ? '' : url.slice(hash)}`;
+}
+
+/** Masks a secret header value, keeping what is not secret (auth scheme, cookie names, Set-Cookie attributes, a URL's path). */
 export function redactHeaderValue(name: string, value: string): string {
   const n = name.toLowerCase();
   if (n === 'authorization' || n === 'proxy-authorization') {
@@ -317,35 +354,77 @@ export function redactHeaderValue(name: string, value: string): string {
     const eq = first.indexOf('=');
     return (eq < 0 ? REDACTED : `${first.slice(0, eq + 1)}${REDACTED}`) + rest;
   }
+  if (CREDENTIAL_HEADERS.includes(n)) return REDACTED;
+  if (URL_HEADERS.includes(n)) return redactUrlQuery(value);
   return value;
 }
 
+function isRedactedHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return SECRET_HEADERS.includes(n) || CREDENTIAL_HEADERS.includes(n) || URL_HEADERS.includes(n);
+}
+
 function redactRaw(headers: RawHeaders | undefined): RawHeaders | undefined {
-  return headers?.map(([k, v]) => [k, SECRET_HEADERS.includes(k.toLowerCase()) ? redactHeaderValue(k, v) : v]);
+  return headers?.map(([k, v]) => [k, isRedactedHeader(k) ? redactHeaderValue(k, v) : v]);
 }
 
 function redactPairs(headers: HarNameValue[]): HarNameValue[] {
-  return headers.map((h) => (SECRET_HEADERS.includes(h.name.toLowerCase()) ? { ...h, value: redactHeaderValue(h.name, h.value) } : h));
+  return headers.map((h) => (isRedactedHeader(h.name) ? { ...h, value: redactHeaderValue(h.name, h.value) } : h));
 }
 
 function redactCookies(cookies: HarCookie[]): HarCookie[] {
   return cookies.map((c) => ({ ...c, value: REDACTED }));
 }
 
-/** A copy of the HAR with Authorization, Proxy-Authorization, Cookie and Set-Cookie values masked. */
+function redactParams(params: HarNameValue[]): HarNameValue[] {
+  return params.map((p) => (isSecretParam(p.name) ? { ...p, value: REDACTED } : p));
+}
+
+function redactPostData(postData: HarPostData | undefined): HarPostData | undefined {
+  if (!postData) return undefined;
+  const out: HarPostData = { ...postData };
+  if (out.params) out.params = out.params.map((p) => (isSecretParam(p.name) && p.value !== undefined ? { ...p, value: REDACTED } : p));
+  if (out.text !== undefined && out.encoding === undefined && /^application\/x-www-form-urlencoded\b/i.test(out.mimeType)) {
+    out.text = redactFormEncoded(out.text);
+  }
+  return out;
+}
+
+/**
+ * A copy of the HAR with credentials masked: Authorization, Proxy-Authorization, Cookie and
+ * Set-Cookie values (keeping scheme, names and attributes), API-key and token headers whole,
+ * and secret-named query fields (token, code, key, password, sig, …) in URLs, Referer and
+ * Location, the query list and url-encoded form bodies. Other bodies (JSON, multipart) are
+ * kept as they are.
+ */
 export function redactHar(har: Har): Har {
   return {
     ...har,
     log: {
       ...har.log,
       entries: har.log.entries.map((e) => {
+        const request: HarEntry['request'] = {
+          ...e.request,
+          url: redactUrlQuery(e.request.url),
+          headers: redactPairs(e.request.headers),
+          cookies: redactCookies(e.request.cookies),
+          queryString: redactParams(e.request.queryString),
+        };
+        const postData = redactPostData(e.request.postData);
+        if (postData) request.postData = postData;
         const out: HarEntry = {
           ...e,
-          request: { ...e.request, headers: redactPairs(e.request.headers), cookies: redactCookies(e.request.cookies) },
-          response: { ...e.response, headers: redactPairs(e.response.headers), cookies: redactCookies(e.response.cookies) },
+          request,
+          response: {
+            ...e.response,
+            headers: redactPairs(e.response.headers),
+            cookies: redactCookies(e.response.cookies),
+            redirectURL: redactUrlQuery(e.response.redirectURL),
+          },
         };
         if (e._gatehouse) {
           const g: GatehouseEntryExtension = { ...e._gatehouse, redacted: true };
+          if (g.forwardedPath !== undefined) g.forwardedPath = redactUrlQuery(g.forwardedPath);
           const keys = ['clientRequestHeaders', 'forwardedRequestHeaders', 'upstreamResponseHeaders', 'clientResponseHeaders'] as const;
           for (const k of keys) {
             const r = redactRaw(g[k]);

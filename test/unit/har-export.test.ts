@@ -85,6 +85,63 @@ test('--redact masks Authorization, Cookie and Set-Cookie values everywhere, kee
   recorder.close();
 });
 
+test('--redact masks secret query fields, url-encoded form fields and API-key headers, keeping the rest', () => {
+  const { recorder, exchanges } = sampleRecorder();
+  const base = toHar(exportItems(exchanges)).log.entries[0]!;
+  const url = 'http://app.test/cb?code=4%2F0Ab&state=xyz&Access_Token=ey.J&page=2&X-Amz-Signature=abc123#frag';
+  const entry = {
+    ...base,
+    request: {
+      ...base.request,
+      url,
+      queryString: [
+        { name: 'code', value: '4/0Ab' },
+        { name: 'state', value: 'xyz' },
+        { name: 'Access_Token', value: 'ey.J' },
+        { name: 'page', value: '2' },
+        { name: 'X-Amz-Signature', value: 'abc123' },
+      ],
+      headers: [
+        ...base.request.headers,
+        // An HTTP/2 request's path, query and all, is a header too.
+        { name: ':path', value: '/cb?code=4%2F0Ab&state=xyz' },
+        { name: 'X-Api-Key', value: 'k-123' },
+        { name: 'Referer', value: 'http://app.test/login?token=t0k&next=%2Fhome' },
+      ],
+      postData: { mimeType: 'application/x-www-form-urlencoded; charset=UTF-8', text: 'user=ann&password=hunter2&remember=1' },
+    },
+    response: { ...base.response, redirectURL: '/done?session_id=s1&ok=1', headers: [{ name: 'Location', value: '/done?session_id=s1&ok=1' }] },
+    _gatehouse: {
+      ...base._gatehouse,
+      forwardedPath: '/cb?code=4%2F0Ab&state=xyz',
+      clientRequestHeaders: [[':path', '/cb?code=4%2F0Ab&state=xyz'] as [string, string], ...(base._gatehouse!.clientRequestHeaders ?? [])],
+    },
+  };
+  const har = redactHar({ ...toHar([]), log: { ...toHar([]).log, entries: [entry] } });
+  const e = har.log.entries[0]!;
+  const text = JSON.stringify(har);
+  assert.doesNotMatch(text, /0Ab|ey\.J|abc123|k-123|t0k|hunter2|s1&/);
+  assert.equal(e.request.url, `http://app.test/cb?code=${REDACTED}&state=xyz&Access_Token=${REDACTED}&page=2&X-Amz-Signature=${REDACTED}#frag`);
+  assert.deepEqual(
+    e.request.queryString.map((q) => q.value),
+    [REDACTED, 'xyz', REDACTED, '2', REDACTED],
+  );
+  assert.equal(e.request.headers.find((h) => h.name === 'X-Api-Key')!.value, REDACTED);
+  assert.equal(e.request.headers.find((h) => h.name === 'Referer')!.value, `http://app.test/login?token=${REDACTED}&next=%2Fhome`);
+  assert.equal(e.request.postData!.text, `user=ann&password=${REDACTED}&remember=1`);
+  assert.equal(e.response.redirectURL, `/done?session_id=${REDACTED}&ok=1`);
+  assert.equal(e.response.headers.find((h) => h.name === 'Location')!.value, `/done?session_id=${REDACTED}&ok=1`);
+  assert.equal(e._gatehouse!.forwardedPath, `/cb?code=${REDACTED}&state=xyz`);
+  assert.equal(e.request.headers.find((h) => h.name === ':path')!.value, `/cb?code=${REDACTED}&state=xyz`);
+  assert.deepEqual(e._gatehouse!.clientRequestHeaders![0], [':path', `/cb?code=${REDACTED}&state=xyz`]);
+  // A JSON body is not a form: left as it is.
+  const json = redactHar({ ...har, log: { ...har.log, entries: [{ ...entry, request: { ...entry.request, postData: { mimeType: 'application/json', text: '{"password":"x"}' } } }] } });
+  assert.equal(json.log.entries[0]!.request.postData!.text, '{"password":"x"}');
+  assert.deepEqual(redactHar(har), har, 'redacting twice changes nothing');
+  assert.deepEqual(validateHar12(har), []);
+  recorder.close();
+});
+
 test('export -> import -> export round-trips', () => {
   const { recorder, exchanges } = sampleRecorder();
   const first = JSON.parse(JSON.stringify(toHar(exportItems(exchanges)))) as Har;

@@ -356,6 +356,10 @@ function importEntry(e: unknown, index: number, opts: Required<HarImportOptions>
   if (contentText === undefined && wireSize > 0) responseBody.truncated = true;
   responseBody.size = Math.max(responseBody.size, wireSize, 0);
   if (responseDecodedByHar && responseBody.size < resBody.size) responseBody.size = resBody.size;
+  // The size is the body as it crossed the wire (content-encoded), which is what a HAR's bodySize
+  // says; the decoded text of a compressed response is larger and says nothing about it. A bodySize
+  // of 0 beside a text is a browser's cache hit (nothing crossed), so the text's size stands then.
+  if (resBodySize > 0 || (resBodySize === 0 && resBody.size === 0)) responseBody.size = resBodySize;
 
   const received = startedAt;
   const connectKnown = [blocked, dns, connect].some((v) => v !== undefined && v >= 0);

@@ -73,10 +73,11 @@ export class BodyTap {
   }
 
   /** A tap pre-filled with known bytes (imports). */
-  static of(bytes: Uint8Array, size: number, cap: number, truncated: boolean): BodyTap {
+  static of(bytes: Uint8Array, size: number, cap: number, truncated: boolean, decoded = false): BodyTap {
     const t = new BodyTap(cap);
     t.add(bytes);
-    t.size = Math.max(size, bytes.length);
+    // A decoded body (an imported HAR's text) can be longer than the size it had on the wire.
+    t.size = decoded ? size : Math.max(size, bytes.length);
     t.knownTruncated = truncated || bytes.length > cap;
     return t;
   }

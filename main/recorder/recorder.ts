@@ -405,7 +405,7 @@ export class Recorder implements ExchangeObserver {
       storeHeaders(x.headers.clientRequest),
       x.websocket,
       BodyTap.of(req, x.requestBody.size, cap, x.requestBody.truncated),
-      BodyTap.of(res, x.responseBody.size, cap, x.responseBody.truncated),
+      BodyTap.of(res, x.responseBody.size, cap, x.responseBody.truncated, x.responseBody.contentDecoded === true),
     );
     r.state = x.state;
     if (x.endedAt !== undefined) r.endedAt = x.endedAt;

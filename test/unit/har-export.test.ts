@@ -8,6 +8,7 @@ import { removeContentEncoding } from '../../main/recorder/body-decoder';
 import type { Exchange } from '../../shared/exchange-types';
 import type { Har } from '../../shared/har-types';
 import { Recorder } from '../../main/recorder/recorder';
+import { exchangeStart } from '../support/exchange-start';
 
 function exportItems(exchanges: Exchange[]) {
   return exchanges.map((exchange) => {
@@ -160,6 +161,36 @@ test('export -> import -> export round-trips', () => {
   assert.match(x.notes.join(' '), /was e1/);
   recorder.close();
   target.close();
+});
+
+test('a compressed body, whole or cut at the cap, keeps its wire size through export and import', async () => {
+  const { gzipSync } = await import('node:zlib');
+  for (const bodyCap of [1 << 20, 2048]) {
+    let t = 1_700_000_000_000;
+    const recorder = new Recorder({ now: () => (t += 3), recording: { bodyCap } });
+    const tap = recorder.begin(exchangeStart({ startedAt: t, url: '/bundle.js' }))!;
+    tap.target('http://127.0.0.1:3000');
+    tap.forwarded('GET', '/bundle.js', [['host', 'app.test']]);
+    tap.upstreamConnected(false);
+    // 60 kB of JavaScript that gzips to well under 1 kB: the decoded text is far larger than the wire.
+    const gz = gzipSync(Buffer.from('console.log("hello, world");\n'.repeat(2000)));
+    tap.upstreamResponse(200, [['content-type', 'text/javascript'], ['content-encoding', 'gzip']]);
+    tap.clientResponse(200, [['content-type', 'text/javascript'], ['content-encoding', 'gzip']]);
+    tap.responseBody(gz);
+    tap.finish();
+    const original = recorder.all()[0]!;
+    assert.equal(original.responseSize, gz.length);
+    const first = JSON.parse(JSON.stringify(toHar(exportItems([original])))) as Har;
+    assert.equal(first.log.entries[0]!.response.bodySize, gz.length);
+    const target = new Recorder({ recording: { bodyCap } });
+    const [id] = target.importExchanges(harToExchanges(first).exchanges);
+    const imported = target.get(id!)!;
+    assert.equal(imported.responseSize, gz.length, `the list shows the wire size (cap ${bodyCap})`);
+    const second = JSON.parse(JSON.stringify(toHar(exportItems([imported])))) as Har;
+    assert.equal(second.log.entries[0]!.response.bodySize, gz.length, 'a second export says the same');
+    recorder.close();
+    target.close();
+  }
 });
 
 test('a request with no Host, or a Host no URL can hold, exports to a URL that parses and imports back as it was', () => {

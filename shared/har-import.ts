@@ -121,7 +121,9 @@ interface Body {
 const NO_BODY: Body = { bytes: new Uint8Array(0), size: 0 };
 
 function kind(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+  if (v === undefined) return 'nothing (the field is missing)';
+  if (v === null) return 'null';
+  return Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 class Checker {
@@ -440,6 +442,9 @@ export function harToExchanges(input: unknown, options: HarImportOptions = {}): 
   const doc = typeof input === 'string' ? parseHarText(input) : input;
   const top: Checker = new Checker('HAR file');
   const root = top.obj(doc, '(top level)');
+  if (root.log === undefined) {
+    throw new HarImportError('this JSON is not a HAR file: it has no "log" (a HAR file is {"log": {"version": "1.2", "creator": {…}, "entries": […]}})', 'log');
+  }
   const log = top.obj(root.log, 'log');
   top.str(log.version, 'log.version');
   const creatorObj = log.creator === undefined ? {} : top.obj(log.creator, 'log.creator');

@@ -75,7 +75,12 @@ test('traffic ls and har export/import talk to the running instance through inst
     fs.writeFileSync(broken, '{"log": {"version": "1.2", "entries": [{"request": 1}]}}');
     const bad = await runGatehouse(sandbox, ['har', 'import', broken]);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /HAR entry 0: request must be an object, got number/);
+    assert.match(bad.stderr, /^gatehouse: cannot import .*broken\.har: HAR entry 0: request must be an object, got a number/);
+    const notHar = path.join(temp.dir, 'empty.har');
+    fs.writeFileSync(notHar, '{}');
+    const empty = await runGatehouse(sandbox, ['har', 'import', notHar]);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /^gatehouse: cannot import .*empty\.har: this JSON is not a HAR file: it has no "log"/);
     const missing = await runGatehouse(sandbox, ['har', 'import', path.join(temp.dir, 'nope.har')]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no such file/);

@@ -127,7 +127,7 @@ describe('a Chromium-made HAR imports through the control API', () => {
     const r = await callApi(h.server.port, h.server.token, 'har.import', { har: broken });
     assert.equal(r.status, 400);
     assert.equal(r.json.error!.code, 'har-invalid');
-    assert.match(r.json.error!.message, new RegExp(`^HAR entry ${broken.log.entries.length - 1} \\(.+\\): response\\.status must be a number, got string$`));
+    assert.match(r.json.error!.message, new RegExp(`^HAR entry ${broken.log.entries.length - 1} \\(.+\\): response\\.status must be a number, got a string$`));
     const countAfter = ((await callApi(h.server.port, h.server.token, 'recording.get')).json.result as { count: number }).count;
     assert.equal(countAfter, countBefore);
   });

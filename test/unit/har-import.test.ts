@@ -206,7 +206,7 @@ test('malformed files fail with an error naming the entry and the field', () => 
   const badHeader = structuredClone(chromiumHar);
   (badHeader.log.entries[1] as { request: { headers: unknown[] } }).request.headers[1] = { name: 'X', value: 5 };
   const e1 = importError(badHeader);
-  assert.match(e1.message, /^HAR entry 1 \(POST http:\/\/app\.test\/upload\): request\.headers\[1\]\.value must be a string, got number$/);
+  assert.match(e1.message, /^HAR entry 1 \(POST http:\/\/app\.test\/upload\): request\.headers\[1\]\.value must be a string, got a number$/);
   assert.equal(e1.field, 'request.headers[1].value');
 
   const badDate = structuredClone(chromiumHar);
@@ -217,12 +217,12 @@ test('malformed files fail with an error naming the entry and the field', () => 
   (badBase64.log.entries[1] as { request: { postData: { text: string } } }).request.postData.text = '@@@';
   assert.match(importError(badBase64).message, /HAR entry 1 .*request\.postData\.text is not valid base64/);
 
-  assert.match(importError({ log: { version: '1.2', entries: {} } }).message, /log\.entries must be an array, got object/);
-  assert.match(importError({ nope: 1 }).message, /log must be an object, got undefined/);
-  assert.match(importError([]).message, /\(top level\) must be an object, got array/);
+  assert.match(importError({ log: { version: '1.2', entries: {} } }).message, /log\.entries must be an array, got an object/);
+  assert.match(importError({ nope: 1 }).message, /^this JSON is not a HAR file: it has no "log"/);
+  assert.match(importError([]).message, /\(top level\) must be an object, got an array/);
   const noStatus = structuredClone(chromiumHar);
   delete (noStatus.log.entries[3] as { response: { status?: number } }).response.status;
-  assert.match(importError(noStatus).message, /HAR entry 3 .*response\.status must be a number, got undefined/);
+  assert.match(importError(noStatus).message, /HAR entry 3 .*response\.status must be a number, got nothing \(the field is missing\)/);
 });
 
 test('a bad entry late in the file imports nothing (all or nothing)', () => {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HAR_IMPORT_LIMITS, HarImportError, parseHarText } from '../../../shared/har-import';
 import { writeFileAtomic } from '../../config/atomic-file';
+import { ApiFailure } from '../../control/api-error';
 import { callControl, findRunningInstance } from '../../control/control-client';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
 import type { CliCommand } from '../cli-command';
@@ -97,7 +98,14 @@ export const harCommand: CliCommand = {
         if (!(err instanceof RangeError)) throw err;
         sent = callControl(endpoint, 'har.import', { har: text });
       }
-      const result = await sent;
+      let result;
+      try {
+        result = await sent;
+      } catch (err) {
+        // The engine checks the HAR's structure; say which file its answer is about.
+        if (err instanceof ApiFailure && err.status < 500) throw new CliFailure(`cannot import ${file}: ${err.message}`);
+        throw err;
+      }
       println(ctx.stdout, `imported ${result.imported} exchange(s) from ${file}`);
       if (result.skipped.length > 0) println(ctx.stdout, `skipped ${result.skipped.length} entr${result.skipped.length === 1 ? 'y' : 'ies'}: ${[...new Set(result.skipped.map((s) => s.reason))].join('; ')}`);
       return EXIT_OK;

@@ -140,6 +140,62 @@ test(
   }),
 );
 
+test('route add to a file written on one line keeps it on one line, compact or spaced like the routes there', () => {
+  const add = (text: string) => addRouteEdit(text, { routes: JSON.parse(text).routes } as never, { host: 'shop.test', target: 'http://127.0.0.1:3001' }).text;
+  assert.equal(
+    add('{"routes":[{"host":"app.test","target":"http://127.0.0.1:5173"},{"host":"app.test","path":"/api","target":"http://127.0.0.1:4000"}]}\n'),
+    '{"routes":[{"host":"app.test","target":"http://127.0.0.1:5173"},{"host":"app.test","path":"/api","target":"http://127.0.0.1:4000"},{"host":"shop.test","target":"http://127.0.0.1:3001"}]}\n',
+  );
+  assert.equal(
+    add('{\n  "routes": [ { "host": "a.test", "target": "http://127.0.0.1:1" } ],\n  "httpPort": 8080\n}\n'),
+    '{\n  "routes": [ { "host": "a.test", "target": "http://127.0.0.1:1" }, { "host": "shop.test", "target": "http://127.0.0.1:3001" } ],\n  "httpPort": 8080\n}\n',
+  );
+  assert.equal(add('{ "routes": [] }\n'), '{ "routes": [{ "host": "shop.test", "target": "http://127.0.0.1:3001" }] }\n');
+});
+
+test(
+  'updating a route writes only the fields that changed: its layout and field order stay',
+  withDir(async (dir) => {
+    const original =
+      '{\n  "routes": [\n    { "host": "app.test",   "target": "http://127.0.0.1:3000" },\n    {\n      "target":   "http://127.0.0.1:4000",\n      "host": "api.test",\n      "headers": { "request": { "set": { "X-Env": "dev" } } }\n    }\n  ]\n}\n';
+    const { file, store } = storeOver(dir, original);
+    await store.updateRoute('app.test', { host: 'app.test', target: 'http://127.0.0.1:3001' });
+    let text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.includes('{ "host": "app.test",   "target": "http://127.0.0.1:3001" },'), `the one-line route stays one line:\n${text}`);
+    await store.updateRoute('api.test', { host: 'api.test', target: 'http://127.0.0.1:4001', headers: { request: { set: { 'X-Env': 'dev' } } }, stripPath: true });
+    text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.includes('"target":   "http://127.0.0.1:4001",'), `the value replaced in place:\n${text}`);
+    assert.ok(text.indexOf('"target"') < text.lastIndexOf('"host": "api.test"'), `field order kept:\n${text}`);
+    assert.ok(text.includes('"headers": { "request": { "set": { "X-Env": "dev" } } }'), `an unchanged nested field is not rewritten:\n${text}`);
+    const routes = (await store.read()).config.routes;
+    assert.deepEqual(routes[1], { host: 'api.test', target: 'http://127.0.0.1:4001', headers: { request: { set: { 'X-Env': 'dev' } } }, stripPath: true });
+    // A field left out is removed; an update that changes nothing writes nothing.
+    await store.updateRoute('api.test', { host: 'api.test', target: 'http://127.0.0.1:4001', stripPath: true });
+    assert.equal('headers' in (await store.read()).config.routes[1]!, false);
+    const before = fs.readFileSync(file, 'utf8');
+    await store.updateRoute('api.test', { host: 'api.test', target: 'http://127.0.0.1:4001', stripPath: true });
+    assert.equal(fs.readFileSync(file, 'utf8'), before);
+  }),
+);
+
+test(
+  'turning routes off and on again (the tray) gives back the file byte for byte',
+  withDir(async (dir) => {
+    const original =
+      '{\n  "routes": [\n    { "host": "app.test", "target": "http://127.0.0.1:3000", "headers": { "request": { "set": { "X-Env": "dev" } } } },\n    {\n      "host": "api.test",\n      "headers": { "response": { "remove": ["Server"] } },\n      "target":   "http://127.0.0.1:4000"\n    }\n  ]\n}\n';
+    const { file, store } = storeOver(dir, original);
+    await store.setRouteEnabled('app.test', false);
+    await store.setRouteEnabled('api.test', false);
+    const off = fs.readFileSync(file, 'utf8');
+    assert.ok(off.includes('"headers": { "request": { "set": { "X-Env": "dev" } } }, "enabled": false },'), `one line stays one line:\n${off}`);
+    assert.ok(off.includes('"headers": { "response": { "remove": ["Server"] } },\n      "target":   "http://127.0.0.1:4000",\n      "enabled": false\n'), `a line of its own, indented like the rest:\n${off}`);
+    assert.deepEqual((await store.read()).config.routes.map((r) => r.enabled), [false, false]);
+    await store.setRouteEnabled('app.test', true);
+    await store.setRouteEnabled('api.test', true);
+    assert.equal(fs.readFileSync(file, 'utf8'), original);
+  }),
+);
+
 test(
   'add, disable, enable, update, remove keep the rest of the file as the user wrote it',
   withDir(async (dir) => {

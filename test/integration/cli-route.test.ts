@@ -153,3 +153,21 @@ test('route add: a URL as the host gets the config file\'s advice; ports outside
   }
   assert.equal(fs.readFileSync(s.configFile, 'utf8'), '{ "routes": [] }\n', 'nothing was written');
 });
+
+test('route add --http-only: a host the CA cannot issue for is served over HTTP; the refusal names the flag; ls shows it', async () => {
+  const s = sandbox('http-only');
+  const refused = await runGatehouse(s, ['route', 'add', 'example.com', '3000']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /set "https": false on this route\n {2}to add it for plain HTTP from here: gatehouse route add example\.com 3000 --http-only\n/);
+  const added = await runGatehouse(s, ['route', 'add', 'example.com', '3000', '--http-only']);
+  assert.equal(added.code, 0, added.stderr);
+  assert.match(added.stdout, /^added example\.com → http:\/\/127\.0\.0\.1:3000 \(HTTP only\)$/m);
+  assert.deepEqual((readJson(s.configFile) as { routes: unknown[] }).routes.at(-1), { host: 'example.com', target: 'http://127.0.0.1:3000', https: false });
+  // A route kept off the HTTPS redirect by hand shows as such too.
+  const text = fs.readFileSync(s.configFile, 'utf8').replace('"https": false', '"https": false }, { "host": "web.test", "target": "http://127.0.0.1:5173", "redirectToHttps": false');
+  fs.writeFileSync(s.configFile, text);
+  const ls = await runGatehouse(s, ['route', 'ls']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.match(ls.stdout, /^example\.com +on +http:\/\/127\.0\.0\.1:3000 +http-only$/m);
+  assert.match(ls.stdout, /^web\.test +on +http:\/\/127\.0\.0\.1:5173 +no-https-redirect$/m);
+});

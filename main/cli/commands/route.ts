@@ -21,7 +21,7 @@ List the configured routes.
 
   --json            print the routes as JSON (id, route, enabled)
 ${COMMON_USAGE}`,
-  add: `Usage: gatehouse route add <host>[/path] <target…> [--strip-path] [--balance POLICY] [--disabled]
+  add: `Usage: gatehouse route add <host>[/path] <target…> [--strip-path] [--balance POLICY] [--http-only] [--disabled]
 
 Add a route. A target is a port (3000 = http://127.0.0.1:3000), host:port,
 http://host:port, https://host:port or unix:/path/to.sock. Several targets are
@@ -29,6 +29,9 @@ balanced by POLICY: round-robin (default), least-connections, ip-hash, weighted.
 
   --strip-path      remove the /path prefix before forwarding
   --balance POLICY  how to choose among several targets
+  --http-only       serve it over plain HTTP only ("https": false): for hosts the
+                    local CA cannot issue for, such as an IP address or a name
+                    outside the suffixes
   --disabled        add the route switched off
 ${COMMON_USAGE}
 
@@ -89,7 +92,12 @@ async function runSub(sub: Sub, args: string[], ctx: CliContext): Promise<number
     ...COMMON_OPTIONS,
     ...(sub === 'ls' ? { json: { type: 'boolean' as const } } : {}),
     ...(sub === 'add'
-      ? { 'strip-path': { type: 'boolean' as const }, balance: { type: 'string' as const }, disabled: { type: 'boolean' as const } }
+      ? {
+          'strip-path': { type: 'boolean' as const },
+          balance: { type: 'string' as const },
+          disabled: { type: 'boolean' as const },
+          'http-only': { type: 'boolean' as const },
+        }
       : {}),
   };
   const { values, positionals } = parseCommandArgs(command, args, options, sub !== 'ls');
@@ -120,9 +128,18 @@ async function runSub(sub: Sub, args: string[], ctx: CliContext): Promise<number
         stripPath: v['strip-path'] === true,
         balance: balanceOption(v.balance as string | undefined, command),
         disabled: v.disabled === true,
+        httpOnly: v['http-only'] === true,
       });
       await createConfigForAdd(store, paths.dataDir, ctx);
-      await store.addRoute(route);
+      try {
+        await store.addRoute(route);
+      } catch (err) {
+        // The config's own advice names the field; on the command line the same is a flag.
+        if (err instanceof Error && route.https !== false && /set "https": false on this route/.test(err.message)) {
+          err.message += `\n  to add it for plain HTTP from here: gatehouse route add ${args.join(' ')} --http-only`;
+        }
+        throw err;
+      }
       println(ctx.stdout, `added ${describe(route)}`);
       printPickup(ctx, paths.dataDir);
       return EXIT_OK;
@@ -196,7 +213,7 @@ export function targetFromArg(arg: string, command?: string): string {
 export function buildRoute(
   spec: string,
   targets: string[],
-  opts: { stripPath: boolean; balance: RouteConfig['balance']; disabled: boolean },
+  opts: { stripPath: boolean; balance: RouteConfig['balance']; disabled: boolean; httpOnly?: boolean },
 ): RouteConfig {
   const { host, path } = parseRouteSpec(routeSpecArg(spec, 'route add'));
   const route: RouteConfig = { host };
@@ -205,13 +222,14 @@ export function buildRoute(
   else route.targets = targets;
   if (opts.balance) route.balance = opts.balance;
   if (opts.stripPath) route.stripPath = true;
+  if (opts.httpOnly) route.https = false;
   if (opts.disabled) route.enabled = false;
   return route;
 }
 
 function describe(route: RouteConfig): string {
   const targets = routeTargets(route).map((t) => t.url).join(', ');
-  const notes = [route.stripPath ? 'strip path' : '', route.balance ?? '', route.enabled === false ? 'disabled' : ''].filter(Boolean);
+  const notes = [route.stripPath ? 'strip path' : '', route.balance ?? '', route.https === false ? 'HTTP only' : '', route.enabled === false ? 'disabled' : ''].filter(Boolean);
   return `${routeId(route)} → ${targets}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }
 
@@ -230,7 +248,12 @@ function printTable(views: RouteView[], ctx: CliContext): void {
   }
   const rows = views.map((v) => {
     const r = v.route;
-    const options = [r.stripPath ? 'strip-path' : '', routeTargets(r).length > 1 ? (r.balance ?? 'round-robin') : '', r.preserveHost === false ? 'target-host' : '']
+    const options = [
+      r.stripPath ? 'strip-path' : '',
+      routeTargets(r).length > 1 ? (r.balance ?? 'round-robin') : '',
+      r.preserveHost === false ? 'target-host' : '',
+      r.https === false ? 'http-only' : r.redirectToHttps === false ? 'no-https-redirect' : '',
+    ]
       .filter(Boolean)
       .join(' ');
     return [v.id, v.enabled ? 'on' : 'off', routeTargets(r).map((t) => t.url).join(', '), options];

@@ -14,6 +14,8 @@ export class UpstreamHealth {
   lastError: string | undefined;
   /** Set by an active health check that failed; cleared by one that passed or when checks stop. */
   checkFailing = false;
+  /** The upstream has answered a request at least once (without it, "up" only means "no failure seen"). */
+  answered = false;
 
   isUp(now: number): boolean {
     return !this.checkFailing && now >= this.downUntil;
@@ -26,6 +28,7 @@ export class UpstreamHealth {
 
   markUp(): void {
     this.downUntil = 0;
+    this.answered = true;
   }
 }
 

@@ -71,7 +71,8 @@ export interface ResolvedTarget {
 export interface RouteStatus {
   routeId: string;
   enabled: boolean;
-  targets: Array<{ url: string; up: boolean; lastError?: string; check?: ActiveCheckState }>;
+  /** up: not marked down (the balancer may use it); answered: it has answered a request at least once. */
+  targets: Array<{ url: string; up: boolean; answered: boolean; lastError?: string; check?: ActiveCheckState }>;
   /** Present (true) when the route has targets and every one of them is down (passively or by its health check). */
   allDown?: true;
   /** The route's health check path, when it has one. */
@@ -674,7 +675,7 @@ export class Engine {
     return snap.table.routes.map((route) => {
       const runtime = snap.runtimes.get(route)!;
       const targets = runtime.upstreams.map((u, i) => {
-        const t: RouteStatus['targets'][number] = { url: u.target.url, up: u.health.isUp(now) };
+        const t: RouteStatus['targets'][number] = { url: u.target.url, up: u.health.isUp(now), answered: u.health.answered };
         if (u.health.lastError !== undefined) t.lastError = u.health.lastError;
         if (runtime.checker) t.check = { ...runtime.checker.states[i]! };
         return t;

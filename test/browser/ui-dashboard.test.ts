@@ -104,7 +104,16 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     assert.match((await row.textContent())!, new RegExp(backend.url.replace(/[.:/]/g, '\\$&')));
     const onDisk = JSON.parse(fs.readFileSync(configPath, 'utf8'));
     assert.equal(onDisk.routes[0].host, 'app.test');
+    // No request has reached the target yet: its health is unknown, not "up"; one answer makes it up.
+    await page.locator('tr[data-route="app.test"] .dot.unknown').waitFor();
+    let first = await viaProxy('/warm', {});
+    for (let i = 0; i < 50 && first.status === 404; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      first = await viaProxy('/warm', {});
+    }
+    assert.equal(first.status, 200);
     await page.locator('tr[data-route="app.test"] .dot.up').waitFor();
+    await instance.api['recording.clear']({}); // the tests below count the exchanges they make
     await shot('routes');
     // The engine's own validation lands next to the field too: the same route again.
     await page.getByRole('button', { name: 'Add route' }).click();

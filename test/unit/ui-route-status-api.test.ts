@@ -41,12 +41,16 @@ test('routes.status passes allDown and the health check result through', async (
     routeStatus: () => [
       { routeId: 'a.test', enabled: true, allDown: true, targets: [{ url: 'http://127.0.0.1:1', up: false, lastError: 'refused', check: { ok: false, lastCheckedAt: 10, lastError: 'ECONNREFUSED' } }] },
       { routeId: 'b.test', enabled: true, targets: [{ url: 'http://127.0.0.1:2', up: true, check: { ok: undefined } }] },
+      { routeId: 'c.test', enabled: true, targets: [{ url: 'http://127.0.0.1:3', up: true, answered: true }, { url: 'http://127.0.0.1:4', up: true, check: { ok: true } }] },
     ],
   });
   try {
     assert.deepEqual(await h['routes.status']({}), [
       { id: 'a.test', enabled: true, allDown: true, targets: [{ url: 'http://127.0.0.1:1', health: 'down', lastError: { code: 'upstream-error', message: 'refused' }, check: { ok: false, lastCheckedAt: 10, lastError: 'ECONNREFUSED' } }] },
-      { id: 'b.test', enabled: true, targets: [{ url: 'http://127.0.0.1:2', health: 'up', check: {} }] },
+      // Not marked down, but no answer and no finished check yet: no evidence either way.
+      { id: 'b.test', enabled: true, targets: [{ url: 'http://127.0.0.1:2', health: 'unknown', check: {} }] },
+      // An answer to a request, or a passing check, makes it "up".
+      { id: 'c.test', enabled: true, targets: [{ url: 'http://127.0.0.1:3', health: 'up' }, { url: 'http://127.0.0.1:4', health: 'up', check: { ok: true } }] },
     ]);
   } finally {
     close();

@@ -36,6 +36,12 @@ export function ErrorNote(props: { error: Error | string | undefined | null }) {
   );
 }
 
+const HEALTH_TITLES = {
+  up: 'up: it has answered (a request, or its health check)',
+  down: 'down: its last request or health check failed',
+  unknown: 'unknown: no request has reached it yet, and no health check has finished',
+} as const;
+
 export function HealthDot(props: { health: 'up' | 'down' | 'unknown' }) {
-  return <span className={`dot ${props.health}`} aria-label={props.health} title={props.health} />;
+  return <span className={`dot ${props.health}`} aria-label={props.health} title={HEALTH_TITLES[props.health]} />;
 }

@@ -127,6 +127,19 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
   });
 
   let originalId = '';
+  /**
+   * Opens the original exchange. A replay's row may still be landing at the top of the list,
+   * moving every row down under the click, so click until the original is the one open.
+   */
+  const openOriginal = async (): Promise<void> => {
+    const head = page.locator('.detail-head', { hasText: '/hello?x=1' });
+    for (let i = 0; i < 10; i++) {
+      await page.locator(`.list-row[data-id="${originalId}"]`).click();
+      if (await head.isVisible()) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await head.waitFor();
+  };
   await t.test('a request through the proxy appears in the traffic list and its forwarded headers are shown', async () => {
     const res = await viaProxy('/hello?x=1', { 'x-forwarded-for': '6.6.6.6', 'user-agent': 'gatehouse-ui-test', authorization: 'Bearer secret-token-123' });
     assert.equal(res.status, 200);
@@ -235,7 +248,7 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
   });
 
   await t.test('edit and replay: the backend gets the edited request, the diff shows the change', async () => {
-    await page.locator(`.list-row[data-id="${originalId}"]`).click();
+    await openOriginal();
     await page.getByRole('tab', { name: 'Replay' }).click();
     await page.getByLabel('URL').fill('/hello?x=2');
     const headers = page.getByRole('textbox', { name: 'Headers' });
@@ -248,6 +261,32 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     assert.equal(seen.url, '/hello?x=2');
     assert.equal(header(seen.headers, 'x-edited'), 'yes');
     await page.locator('.diff-line', { hasText: 'URL: /hello?x=1 → /hello?x=2' }).waitFor();
+  });
+
+  await t.test('edit and replay straight to a target: another upstream gets it, the route is bypassed', async () => {
+    const other = await startBackend(undefined, { name: 'other' });
+    try {
+      await openOriginal();
+      await page.getByRole('tab', { name: 'Replay' }).click();
+      await page.getByRole('radio', { name: 'Straight to a target' }).check();
+      const target = page.getByRole('textbox', { name: 'Target' });
+      assert.equal(await target.inputValue(), backend.url, 'prefilled with the upstream that served it');
+      await target.fill('not a url');
+      await page.getByRole('button', { name: 'Send edited request' }).click();
+      await page.getByText('The target is an origin such as http://127.0.0.1:3001').waitFor();
+      await shot('replay-to-target');
+      await target.fill(other.url);
+      await page.getByLabel('URL').fill('/hello?x=3');
+      const appBefore = backend.seen.length;
+      await page.getByRole('button', { name: 'Send edited request' }).click();
+      await page.getByLabel('Replay comparison').waitFor();
+      for (let i = 0; i < 50 && other.seen.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(other.seen.length, 1, 'the other upstream got the replay');
+      assert.equal(other.seen[0]!.url, '/hello?x=3');
+      assert.equal(backend.seen.length, appBefore, "the route's own backend was not asked");
+    } finally {
+      await other.close();
+    }
   });
 
   await t.test('toggling the route off in the UI makes the proxy answer 404 without reaching the backend', async () => {

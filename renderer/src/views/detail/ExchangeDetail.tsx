@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import type { ExchangeSummary } from '../../../../shared/exchange-types';
-import type { RequestEdit } from '../../../../shared/api-contract';
+import type { ReplayVia, RequestEdit } from '../../../../shared/api-contract';
 import { useClient, useQuery } from '../client-context';
 import { ErrorNote } from '../common';
 import { BodyViewer } from './BodyViewer';
@@ -29,11 +29,11 @@ export const ExchangeDetail = memo(function ExchangeDetail(props: {
   const [replayError, setReplayError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const replay = async (edit: RequestEdit | undefined) => {
+  const replay = async (edit: RequestEdit | undefined, via?: ReplayVia) => {
     setReplayError(null);
     setBusy(true);
     try {
-      const r = await client.call('replay', { id: props.id, ...(edit ? { edit } : {}) });
+      const r = await client.call('replay', { id: props.id, ...(edit ? { edit } : {}), ...(via ? { via } : {}) });
       setCompareWith(r.id);
       if (r.error) setReplayError(new Error(`Replay failed: ${r.error.message}`));
     } catch (err) {

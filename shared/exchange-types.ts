@@ -56,6 +56,11 @@ export interface ExchangeSummary {
   replayOf?: string;
 }
 
+/** The bytes a traffic list shows as an exchange's size: a WebSocket's payload, else the response body. */
+export function shownSize(x: Pick<ExchangeSummary, 'websocket' | 'wsBytes' | 'responseSize'>): number {
+  return x.websocket ? (x.wsBytes ?? x.responseSize) : x.responseSize;
+}
+
 /** A captured body: the first `captured` bytes (base64) of a body of `size` bytes. */
 export interface BodyCapture {
   /** Full size in bytes as it crossed the proxy (content-encoded, as on the wire). */

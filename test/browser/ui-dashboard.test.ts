@@ -389,6 +389,8 @@ test('the dashboard: add a route, inspect forwarded headers, replay, toggle off,
     await size.filter({ hasText: /^46 B$/ }).waitFor();
     assert.equal(await size.getAttribute('title'), '5 messages, 46 bytes of payload in both directions');
     await row.click();
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByLabel('Sizes').filter({ hasText: /^5 messages · 46 B of payload in both directions$/ }).waitFor();
     await page.getByRole('tab', { name: /WebSocket/ }).click();
     const list = page.getByLabel('WebSocket messages');
     await list.locator('.ws-msg', { hasText: 'hello over ws' }).nth(1).waitFor();

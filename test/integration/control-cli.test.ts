@@ -95,3 +95,47 @@ test('traffic ls and har export/import talk to the running instance through inst
     temp.cleanup();
   }
 });
+
+test("traffic ls shows a WebSocket's size as the payload its messages carried, not its empty response body", async () => {
+  const temp = tempDataDir('gatehouse-traffic-ws-');
+  const sandbox = cliSandbox(temp.dir);
+  fs.mkdirSync(path.dirname(sandbox.configFile), { recursive: true });
+  fs.writeFileSync(sandbox.configFile, JSON.stringify({ routes: [] }));
+  const proc = new GatehouseProcess(sandbox, ['--headless', '--http-port', '0']);
+  try {
+    await proc.waitFor('stdout', /Press Ctrl\+C to stop/);
+    // A WebSocket as Chromium's DevTools exports it: 101, no body, its messages beside it.
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'test', version: '1' },
+        entries: [
+          {
+            startedDateTime: '2026-11-24T10:00:00.000Z',
+            time: 5,
+            _resourceType: 'websocket',
+            request: { method: 'GET', url: 'http://app.test/socket', httpVersion: 'HTTP/1.1', headers: [{ name: 'Upgrade', value: 'websocket' }], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+            response: { status: 101, statusText: 'Switching Protocols', httpVersion: 'HTTP/1.1', headers: [{ name: 'Upgrade', value: 'websocket' }], cookies: [], content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: 0 },
+            cache: {},
+            timings: { send: 0, wait: 5, receive: 0 },
+            _webSocketMessages: [
+              { type: 'send', time: 1764000000.1, opcode: 1, data: 'hello' },
+              { type: 'receive', time: 1764000000.2, opcode: 1, data: 'hello back' },
+            ],
+          },
+        ],
+      },
+    };
+    const file = path.join(temp.dir, 'ws.har');
+    fs.writeFileSync(file, JSON.stringify(har));
+    const imp = await runGatehouse(sandbox, ['har', 'import', file]);
+    assert.equal(imp.code, 0, imp.stderr);
+    const ls = await runGatehouse(sandbox, ['traffic', 'ls']);
+    assert.equal(ls.code, 0, ls.stderr);
+    // 5 + 10 bytes of payload; the response body of a 101 is empty.
+    assert.match(ls.stdout, /GET\s+101\s+\d+ ms\s+15 B\s+http:\/\/app\.test\/socket {2}\(ws 2 msg, imported\)/);
+  } finally {
+    await proc.kill();
+    temp.cleanup();
+  }
+});

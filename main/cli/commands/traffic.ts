@@ -1,4 +1,4 @@
-import type { ExchangeSummary } from '../../../shared/exchange-types';
+import { shownSize, type ExchangeSummary } from '../../../shared/exchange-types';
 import { callControl, findRunningInstance } from '../../control/control-client';
 import { COMMON_OPTIONS, COMMON_USAGE, parseCommandArgs, pathsFrom } from '../cli-args';
 import type { CliCommand } from '../cli-command';
@@ -33,7 +33,7 @@ function row(x: ExchangeSummary): string[] {
   const notes = [x.websocket ? `ws ${x.wsMessageCount ?? 0} msg` : '', x.replayOf ? `replay of ${x.replayOf}` : '', x.errorCode ?? '', x.source === 'import' ? 'imported' : '']
     .filter(Boolean)
     .join(', ');
-  return [x.id, time, x.method, status, duration, formatSize(x.responseSize), what + (notes ? `  (${notes})` : '')];
+  return [x.id, time, x.method, status, duration, formatSize(shownSize(x)), what + (notes ? `  (${notes})` : '')];
 }
 
 function printTable(items: ExchangeSummary[], ctx: CliContext): void {

@@ -1,4 +1,4 @@
-import type { ExchangeFilter, ExchangeSummary } from '../../../shared/exchange-types';
+import { shownSize, type ExchangeFilter, type ExchangeSummary } from '../../../shared/exchange-types';
 import { matchesFilter, statusClassOf } from '../../../shared/exchange-filter';
 import { formatBytes, formatDuration, splitUrl } from './format';
 import type { RowList, TrafficSnapshot } from './traffic-store';
@@ -164,7 +164,7 @@ export function rowCells(x: ExchangeSummary): RowCells {
     status: x.status !== undefined ? String(x.status) : x.state === 'pending' ? '…' : (x.errorCode ?? 'error'),
     statusClass: cls === 'error' ? 'serr' : cls === 'pending' ? 'spending' : `s${cls[0]}`,
     duration: x.endedAt !== undefined ? formatDuration(x.endedAt - x.startedAt) : '',
-    size: formatBytes(x.websocket ? (x.wsBytes ?? x.responseSize) : x.responseSize),
+    size: formatBytes(shownSize(x)),
     route: x.routeId ?? (x.source === 'import' ? 'imported' : 'no route'),
   };
   if (x.websocket && x.wsBytes !== undefined) {

@@ -35,8 +35,11 @@ export function OverviewPanel(props: { x: Exchange; onOpen: (id: string) => void
           <dt>Duration</dt>
           <dd>{x.endedAt !== undefined ? formatDuration(x.endedAt - x.startedAt) : 'in flight'}</dd>
           <dt>Sizes</dt>
-          <dd>
-            request {formatBytes(x.requestSize)} · response {formatBytes(x.responseSize)}
+          <dd aria-label="Sizes">
+            {x.websocket
+              ? // A WebSocket's handshake has no bodies; what it carried is its messages.
+                `${x.wsMessageCount ?? 0} message${x.wsMessageCount === 1 ? '' : 's'} · ${formatBytes(x.wsBytes ?? 0)} of payload in both directions`
+              : `request ${formatBytes(x.requestSize)} · response ${formatBytes(x.responseSize)}`}
           </dd>
           {x.replayOf ? (
             <>

@@ -131,6 +131,15 @@ test('timing waterfall', () => {
   assert.deepEqual(buildWaterfall({ received: 5 }).segments, []);
 });
 
+test("timing waterfall: with no upstream response head, the answer is Gatehouse's own, not a response being received", () => {
+  // Refused upstream: no connection, no head; the 502 page went out 16 ms after the request.
+  const refused = buildWaterfall({ received: 1000, responseEnd: 1016 });
+  assert.deepEqual(refused.segments.map((s) => [s.phase, s.label, s.ms]), [['local', 'Answered by Gatehouse', 16]]);
+  // Connected, then the upstream failed before its head: connect, then Gatehouse's answer.
+  const died = buildWaterfall({ received: 1000, upstreamConnected: 1002, responseEnd: 1030 });
+  assert.deepEqual(died.segments.map((s) => [s.phase, s.ms]), [['connect', 2], ['local', 28]]);
+});
+
 test('timing waterfall: a reused connection has no connect phase; the time before sending on it is its own phase', () => {
   // 5 ms passed before the request was written on a pooled connection (route handling, added latency, a busy pool).
   const w = buildWaterfall({ received: 1000, upstreamConnected: 1005, connectionReused: true, responseHeaders: 1020, responseEnd: 1030 });

@@ -12,7 +12,7 @@ import type { ExchangeTimings } from '../../../shared/exchange-types';
  * which HAR calls "blocked".
  */
 export interface WaterfallSegment {
-  phase: 'connect' | 'queue' | 'wait' | 'receive';
+  phase: 'connect' | 'queue' | 'wait' | 'receive' | 'local';
   label: string;
   /** What the phase measures, for a tooltip. */
   hint: string;
@@ -35,14 +35,21 @@ const LABELS: Record<WaterfallSegment['phase'], { label: string; hint: string }>
   },
   wait: { label: 'Waiting for response head', hint: 'From the upstream connection to the response head' },
   receive: { label: 'Receiving response', hint: 'From the response head to the end of the response' },
+  local: {
+    label: 'Answered by Gatehouse',
+    hint: 'No response head came from an upstream: Gatehouse answered itself (an error page for an unreachable or failed upstream, a redirect, a static or cached response)',
+  },
 };
 
 export function buildWaterfall(t: ExchangeTimings): Waterfall {
   const start = t.received;
+  // Without an upstream response head, what came back was Gatehouse's own answer, not a response
+  // being received: say so rather than call it "Receiving response".
+  const local = t.responseHeaders === undefined && t.responseEnd !== undefined;
   const marks: Array<{ phase: WaterfallSegment['phase']; at: number | undefined }> = [
     { phase: t.connectionReused ? 'queue' : 'connect', at: t.upstreamConnected },
     { phase: 'wait', at: t.responseHeaders },
-    { phase: 'receive', at: t.responseEnd },
+    { phase: local ? 'local' : 'receive', at: t.responseEnd },
   ];
   const end = Math.max(start, ...marks.map((m) => m.at ?? start));
   const total = end - start;

@@ -35,6 +35,15 @@ function processContext(): CliContext {
   };
 }
 
+// A reader that stops early (`gatehouse traffic ls | head -1`) closes the pipe, and the rest of
+// the output has nowhere to go: drop it, as Unix tools do, instead of dying on an unhandled
+// EPIPE with a stack trace. The command still finishes and exits with its own code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 runCli(process.argv.slice(2), processContext()).then(
   (code) => {
     process.exitCode = code;

@@ -1,11 +1,12 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand } from '../../main/cli/cli-command';
 import type { CliContext } from '../../main/cli/cli-context';
 import { runCli } from '../../main/cli/run-cli';
-import { cliSandbox, runGatehouse } from '../support/gatehouse-cli';
+import { cliSandbox, GATEHOUSE_JS, runGatehouse } from '../support/gatehouse-cli';
 import { tempDataDir } from '../support/temp-data-dir';
 
 /**
@@ -129,4 +130,16 @@ test('trust --json without --status is a usage error (exit 2) before anything is
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.equal(r.stderr, 'gatehouse: --json only goes with --status: gatehouse trust --status --json (see gatehouse trust --help)\n');
   assert.equal(r.stdout, '');
+});
+
+test('a reader that closes the pipe early (gatehouse … | head -1) ends the output quietly, exit 0, no EPIPE stack', async () => {
+  for (const args of [['--help'], ['route', '--help'], ['version']]) {
+    const child = spawn(process.execPath, [GATEHOUSE_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the first line is written
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '', `${args.join(' ')}: ${stderr}`);
+    assert.equal(code, 0, args.join(' '));
+  }
 });

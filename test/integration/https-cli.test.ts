@@ -93,7 +93,7 @@ test('gatehouse doctor: reports each check with its fix, against a running insta
   assert.equal(find('upstream', /^localhost → 127\.0\.0\.1:\d+ is reachable/)?.status, 'ok');
   const down = find('upstream', new RegExp(`^gone\\.test → 127\\.0\\.0\\.1:${dead}: nothing accepts connections \\(ECONNREFUSED\\)`));
   assert.equal(down?.status, 'fail');
-  assert.match(down!.fix!, /start the dev server for gone\.test/);
+  assert.match(down!.fix!, new RegExp(`^start the dev server for gone\\.test \\(it should listen on 127\\.0\\.0\\.1:${dead}\\)`));
 
   const text = await runGatehouse(s, ['doctor']);
   assert.match(text.stdout, /✗ gone\.test → 127\.0\.0\.1:\d+: nothing accepts connections \(ECONNREFUSED\)\n {4}fix: start the dev server/);

@@ -186,7 +186,7 @@ async function upstreamChecks(config: GatehouseConfig, baseDir: string): Promise
               area: 'upstream',
               status: 'fail',
               message: `${routeId(route)} → ${target.display}: nothing accepts connections (${err})`,
-              fix: `start the dev server for ${route.host}, or change the route's target`,
+              fix: `start the dev server for ${routeId(route)} (it should listen on ${target.display}), or change the route's target`,
             }
           : { area: 'upstream', status: 'ok', message: `${routeId(route)} → ${target.display} is reachable` },
       );

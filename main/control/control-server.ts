@@ -72,6 +72,30 @@ function deny(res: http.ServerResponse, verdict: Exclude<AuthVerdict, { ok: true
   sendJson(res, verdict.status, body);
 }
 
+/**
+ * A browser opening the dashboard without its token (a bookmark, the address bar after the
+ * token was traded for a cookie, a new browser): a page that says what to do, not raw JSON.
+ * Static text, no script, nothing of the request echoed.
+ */
+function denyPage(res: http.ServerResponse, head: boolean): void {
+  const text =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gatehouse: token needed</title></head>` +
+    `<body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.5">` +
+    `<h1 style="font-size: 1.3em">This Gatehouse dashboard needs its token</h1>` +
+    `<p>Open the dashboard address Gatehouse printed when it started: it ends in <code>?token=…</code>. ` +
+    `The token is new at every start, so an address from an earlier run no longer works.</p>` +
+    `<p>It can also be put together from <code>instance.json</code> in Gatehouse's data directory: ` +
+    `its <code>controlUrl</code>, then <code>/?token=</code> and its <code>token</code>.</p>` +
+    `</body></html>\n`;
+  res.writeHead(401, {
+    ...SECURITY_HEADERS,
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(head ? undefined : text);
+}
+
 function header(req: http.IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -166,7 +190,10 @@ export class ControlServer {
     const isApi = url.pathname === '/api' || url.pathname.startsWith(CONTROL_PATHS.api);
     // ?token= is accepted only on page loads (it is turned into a cookie), never for API calls.
     const verdict = this.auth(req, isApi ? undefined : queryToken);
-    if (!verdict.ok) return deny(res, verdict);
+    if (!verdict.ok) {
+      const pageLoad = !isApi && (req.method === 'GET' || req.method === 'HEAD') && /\btext\/html\b/.test(header(req, 'accept') ?? '');
+      return verdict.status === 401 && pageLoad ? denyPage(res, req.method === 'HEAD') : deny(res, verdict);
+    }
 
     if (isApi) return this.onApi(req, res, url.pathname);
 

@@ -114,8 +114,18 @@ describe('control server guards', () => {
     assert.equal(api.status, 200);
     const rebound = await controlRequest(port, { path: '/', headers: { cookie: pair, host: `attacker.test:${port}` } });
     assert.equal(rebound.status, 403);
-    // No page without a token.
+    // No page without a token. A browser's page load (Accept: text/html) is told what to do in a
+    // page; anything else gets the coded JSON error.
     assert.equal((await controlRequest(port, { path: '/' })).status, 401);
+    const bare = await controlRequest(port, { path: '/traffic', headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    assert.equal(bare.status, 401);
+    assert.match(String(bare.headers['content-type']), /^text\/html/);
+    assert.match(bare.body, /This Gatehouse dashboard needs its token/);
+    assert.match(bare.body, /printed when it started/);
+    assert.ok(!bare.body.includes(token) && !/<script/i.test(bare.body), 'no token and no script in it');
+    assert.equal(bare.headers['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    const apiHtml = await controlRequest(port, { method: 'POST', path: '/api/recording.get', headers: { accept: 'text/html', 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(JSON.parse(apiHtml.body).error.code, 'unauthorized', 'the API answers JSON whatever it is asked for');
     // A cookie left from before a restart (another token) does not shadow a fresh ?token=, nor a right Bearer.
     const stale = `${pair.split('=')[0]}=stale-token-from-before`;
     assert.equal((await controlRequest(port, { path: `/?token=${token}`, headers: { cookie: stale } })).status, 200);

@@ -55,7 +55,7 @@ export interface CaPort {
 export interface EngineRouteStatus {
   routeId: string;
   enabled: boolean;
-  targets: Array<{ url: string; up: boolean; answered?: boolean; lastError?: string; check?: { ok: boolean | undefined; lastCheckedAt?: number; lastStatus?: number; lastError?: string } }>;
+  targets: Array<{ url: string; up: boolean; answered?: boolean; failing?: boolean; lastError?: string; check?: { ok: boolean | undefined; lastCheckedAt?: number; lastStatus?: number; lastError?: string } }>;
   allDown?: true;
 }
 
@@ -192,8 +192,10 @@ export function createApiHandlers(deps: ControlDeps): ApiHandlers {
           enabled: s.enabled,
           targets: s.targets.map((t) => {
             // "up" needs evidence: an answer to a request, or a passing health check. A target never
-            // tried (or tried only by requests that are still open) is "unknown", not "up".
-            const health = !t.up ? 'down' : t.answered || t.check?.ok === true ? 'up' : 'unknown';
+            // tried (or tried only by requests that are still open) is "unknown", not "up". One whose
+            // last request failed stays "down" until something succeeds, though the balancer tries it
+            // again after a while (a stopped dev server must not turn green on its own).
+            const health = !t.up || t.failing ? 'down' : t.answered || t.check?.ok === true ? 'up' : 'unknown';
             const out: RouteStatus['targets'][number] = { url: t.url, health };
             if (t.lastError !== undefined) out.lastError = { code: 'upstream-error', message: t.lastError };
             if (t.check) {

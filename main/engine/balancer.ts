@@ -16,6 +16,12 @@ export class UpstreamHealth {
   checkFailing = false;
   /** The upstream has answered a request at least once (without it, "up" only means "no failure seen"). */
   answered = false;
+  /**
+   * Its last request (or health check) failed. Unlike downUntil this does not wear off with time:
+   * the balancer tries the target again after DOWN_FOR_MS, but it is reported down until a request
+   * or a health check succeeds.
+   */
+  failing = false;
 
   isUp(now: number): boolean {
     return !this.checkFailing && now >= this.downUntil;
@@ -24,11 +30,13 @@ export class UpstreamHealth {
   markDown(reason: string, now: number, forMs = DOWN_FOR_MS): void {
     this.downUntil = now + forMs;
     this.lastError = reason;
+    this.failing = true;
   }
 
   markUp(): void {
     this.downUntil = 0;
     this.answered = true;
+    this.failing = false;
   }
 }
 

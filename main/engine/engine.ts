@@ -71,8 +71,11 @@ export interface ResolvedTarget {
 export interface RouteStatus {
   routeId: string;
   enabled: boolean;
-  /** up: not marked down (the balancer may use it); answered: it has answered a request at least once. */
-  targets: Array<{ url: string; up: boolean; answered: boolean; lastError?: string; check?: ActiveCheckState }>;
+  /**
+   * up: not marked down (the balancer may use it); answered: it has answered a request at least
+   * once; failing: its last request or health check failed (stays so after `up` wears off).
+   */
+  targets: Array<{ url: string; up: boolean; answered: boolean; failing: boolean; lastError?: string; check?: ActiveCheckState }>;
   /** Present (true) when the route has targets and every one of them is down (passively or by its health check). */
   allDown?: true;
   /** The route's health check path, when it has one. */
@@ -675,7 +678,7 @@ export class Engine {
     return snap.table.routes.map((route) => {
       const runtime = snap.runtimes.get(route)!;
       const targets = runtime.upstreams.map((u, i) => {
-        const t: RouteStatus['targets'][number] = { url: u.target.url, up: u.health.isUp(now), answered: u.health.answered };
+        const t: RouteStatus['targets'][number] = { url: u.target.url, up: u.health.isUp(now), answered: u.health.answered, failing: u.health.failing };
         if (u.health.lastError !== undefined) t.lastError = u.health.lastError;
         if (runtime.checker) t.check = { ...runtime.checker.states[i]! };
         return t;

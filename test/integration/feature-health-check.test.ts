@@ -93,3 +93,23 @@ function header(b: Backend, name: string): string | undefined {
   const s = b.seen.find((x) => x.url === '/health');
   return s?.headers.find(([n]) => n.toLowerCase() === name)?.[1];
 }
+
+test('a passing health check ends a refused request\'s down period: back in rotation and reported up without a request', async (t) => {
+  const first = await healthBackend('a');
+  const port = Number(new URL(first.url).port);
+  let again: Backend | undefined;
+  t.after(async () => {
+    await first.close().catch(() => {});
+    await again?.close();
+  });
+  const proxy = await startProxy({ routes: [{ host: 'app.test', target: first.url, healthCheck: { path: '/health', interval: '50ms' } }] });
+  t.after(() => proxy.close());
+  const target = () => proxy.engine.routeStatus()[0]!.targets[0]!;
+  await waitUntil(() => target().check?.ok === true, 'the first passing check');
+  await first.close();
+  assert.equal((await proxy.text('app.test', '/x', { accept: 'application/json' })).status, 502);
+  assert.equal(target().failing, true, 'the refused request marks it failing');
+  again = await startBackend(undefined, { name: 'a', port });
+  await waitUntil(() => target().check?.ok === true && target().up, 'a passing check after the restart');
+  assert.equal(target().failing, false);
+});

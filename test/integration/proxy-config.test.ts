@@ -78,8 +78,8 @@ describe('applyConfig', () => {
       const r = await proxy.text('slow.test', '/', { accept: 'application/json' });
       assert.equal(r.status, 504);
       assert.deepEqual(proxy.engine.routeStatus(), [
-        { routeId: 'slow.test', enabled: true, targets: [{ url: silent.url, up: true, answered: false }] },
-        { routeId: 'off.test', enabled: false, targets: [{ url: silent.url, up: true, answered: false }] },
+        { routeId: 'slow.test', enabled: true, targets: [{ url: silent.url, up: true, answered: false, failing: false }] },
+        { routeId: 'off.test', enabled: false, targets: [{ url: silent.url, up: true, answered: false, failing: false }] },
       ]);
     } finally {
       await proxy.close();

@@ -70,6 +70,8 @@ export interface BackendOptions {
   keepBodies?: boolean;
   /** Listen on a unix socket path instead of TCP. */
   socketPath?: string;
+  /** TCP port (default 0: any free one), e.g. to bring a stopped backend back where it was. */
+  port?: number;
 }
 
 /** A real node:http upstream on 127.0.0.1:0 that records what it saw. */
@@ -120,7 +122,7 @@ export async function startBackend(handler?: BackendHandler, opts: BackendOption
   });
   await new Promise<void>((resolve) => {
     if (opts.socketPath) server.listen(opts.socketPath, resolve);
-    else server.listen(0, opts.host ?? '127.0.0.1', resolve);
+    else server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
   });
   const port = opts.socketPath ? 0 : (server.address() as AddressInfo).port;
   const backend: Backend = {

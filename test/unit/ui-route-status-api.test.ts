@@ -42,6 +42,8 @@ test('routes.status passes allDown and the health check result through', async (
       { routeId: 'a.test', enabled: true, allDown: true, targets: [{ url: 'http://127.0.0.1:1', up: false, lastError: 'refused', check: { ok: false, lastCheckedAt: 10, lastError: 'ECONNREFUSED' } }] },
       { routeId: 'b.test', enabled: true, targets: [{ url: 'http://127.0.0.1:2', up: true, check: { ok: undefined } }] },
       { routeId: 'c.test', enabled: true, targets: [{ url: 'http://127.0.0.1:3', up: true, answered: true }, { url: 'http://127.0.0.1:4', up: true, check: { ok: true } }] },
+      // Its down period is over (the balancer may try it again), but its last request failed.
+      { routeId: 'd.test', enabled: true, targets: [{ url: 'http://127.0.0.1:5', up: true, answered: true, failing: true, lastError: 'refused' }] },
     ],
   });
   try {
@@ -51,6 +53,7 @@ test('routes.status passes allDown and the health check result through', async (
       { id: 'b.test', enabled: true, targets: [{ url: 'http://127.0.0.1:2', health: 'unknown', check: {} }] },
       // An answer to a request, or a passing check, makes it "up".
       { id: 'c.test', enabled: true, targets: [{ url: 'http://127.0.0.1:3', health: 'up' }, { url: 'http://127.0.0.1:4', health: 'up', check: { ok: true } }] },
+      { id: 'd.test', enabled: true, targets: [{ url: 'http://127.0.0.1:5', health: 'down', lastError: { code: 'upstream-error', message: 'refused' } }] },
     ]);
   } finally {
     close();

@@ -199,7 +199,7 @@ export interface CodeGenResult {
 export interface HarExportParams {
   /** Exchanges to export; all when absent. */
   ids?: string[];
-  /** Mask credentials (see shared/har.ts redactHar): auth and cookie values, API-key headers, secret-named query and form fields. */
+  /** Mask credentials (see shared/har.ts redactHar): auth and cookie values, API-key headers, secret-named query, form and JSON fields. */
   redact?: boolean;
 }
 

@@ -359,6 +359,101 @@ export function redactHeaderValue(name: string, value: string): string {
   return value;
 }
 
+/**
+ * JSON keys masked in JSON bodies: the secret field names, less `code` and `key`, which JSON
+ * uses for much else (error codes, list keys, settings); an OAuth code travels in a URL or a form.
+ */
+function isSecretJsonKey(name: string): boolean {
+  return isSecretParam(name) && !/^(?:code|key)$/i.test(name);
+}
+
+const JSON_SCALAR = /-?\d[\d.eE+-]*|true|false|null/y;
+
+/** Index just past the string that starts (with its quote) at `start`; the text's end when unterminated. */
+function jsonStringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */) i++;
+    else if (c === 34 /* " */) return i + 1;
+  }
+  return text.length;
+}
+
+/**
+ * A JSON text with the values of secret-named keys (password, access_token, apiKey, client_secret,
+ * …, at any depth) replaced by "[redacted]", and every other byte as it was. Only strings and
+ * numbers are masked (an object under such a key is searched like any other). The scan is
+ * lenient: a body cut at the capture cap is masked up to where it stops, a value cut off in the
+ * middle included; at anything that is not JSON it stops and keeps the rest as it is.
+ */
+export function redactJsonText(text: string): string {
+  const cuts: number[] = [];
+  const stack: number[] = [];
+  let expectKey = false;
+  let secretValue = false;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 58 /* : */) {
+      i++;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      stack.push(c);
+      expectKey = c === 123;
+      secretValue = false;
+      i++;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      stack.pop();
+      expectKey = false;
+      secretValue = false;
+      i++;
+    } else if (c === 44 /* , */) {
+      expectKey = stack[stack.length - 1] === 123;
+      secretValue = false;
+      i++;
+    } else if (c === 34 /* " */) {
+      const end = jsonStringEnd(text, i);
+      if (expectKey) {
+        let key: string;
+        try {
+          key = JSON.parse(text.slice(i, end)) as string;
+        } catch {
+          key = text.slice(i + 1, end - 1);
+        }
+        secretValue = isSecretJsonKey(key);
+        expectKey = false;
+      } else {
+        if (secretValue) cuts.push(i, end);
+        secretValue = false;
+      }
+      i = end;
+    } else {
+      JSON_SCALAR.lastIndex = i;
+      const m = JSON_SCALAR.exec(text);
+      if (!m) break; // not JSON from here on
+      if (secretValue && m[0] !== 'null' && m[0] !== 'true' && m[0] !== 'false') cuts.push(i, i + m[0].length);
+      secretValue = false;
+      i += m[0].length;
+    }
+  }
+  if (cuts.length === 0) return text;
+  let out = '';
+  let from = 0;
+  for (let k = 0; k < cuts.length; k += 2) {
+    out += `${text.slice(from, cuts[k])}"${REDACTED}"`;
+    from = cuts[k + 1]!;
+  }
+  return out + text.slice(from);
+}
+
+const JSON_MIME = /^application\/(?:[\w.+-]+\+)?json\b/i;
+
+/** A body's text, JSON-redacted when it is JSON and held as text (not base64). */
+function redactBodyText<T extends { mimeType: string; text?: string; encoding?: string }>(body: T): T {
+  if (body.text === undefined || body.encoding !== undefined || !JSON_MIME.test(body.mimeType)) return body;
+  const text = redactJsonText(body.text);
+  return text === body.text ? body : { ...body, text };
+}
+
 function isRedactedHeader(name: string): boolean {
   const n = name.toLowerCase();
   return SECRET_HEADERS.includes(n) || CREDENTIAL_HEADERS.includes(n) || URL_HEADERS.includes(n);
@@ -387,15 +482,15 @@ function redactPostData(postData: HarPostData | undefined): HarPostData | undefi
   if (out.text !== undefined && out.encoding === undefined && /^application\/x-www-form-urlencoded\b/i.test(out.mimeType)) {
     out.text = redactFormEncoded(out.text);
   }
-  return out;
+  return redactBodyText(out);
 }
 
 /**
  * A copy of the HAR with credentials masked: Authorization, Proxy-Authorization, Cookie and
  * Set-Cookie values (keeping scheme, names and attributes), API-key and token headers whole,
  * and secret-named query fields (token, code, key, password, sig, …) in URLs, Referer and
- * Location, the query list and url-encoded form bodies. Other bodies (JSON, multipart) are
- * kept as they are.
+ * Location, the query list and url-encoded form bodies, and secret-named fields of JSON request
+ * and response bodies (redactJsonText). Other bodies (multipart, binary) are kept as they are.
  */
 export function redactHar(har: Har): Har {
   return {
@@ -420,8 +515,13 @@ export function redactHar(har: Har): Har {
             headers: redactPairs(e.response.headers),
             cookies: redactCookies(e.response.cookies),
             redirectURL: redactUrlQuery(e.response.redirectURL),
+            content: redactBodyText(e.response.content),
           },
         };
+        // Text messages that are JSON (GraphQL's connection_init with its token, say): the same masking.
+        if (e._webSocketMessages) {
+          out._webSocketMessages = e._webSocketMessages.map((m) => (m.opcode === 1 && /^\s*[[{]/.test(m.data) ? { ...m, data: redactJsonText(m.data) } : m));
+        }
         if (e._gatehouse) {
           const g: GatehouseEntryExtension = { ...e._gatehouse, redacted: true };
           if (g.forwardedPath !== undefined) g.forwardedPath = redactUrlQuery(g.forwardedPath);

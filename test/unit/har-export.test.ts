@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { harTimingsOf, toHar, redactHar, REDACTED } from '../../shared/har';
+import { harTimingsOf, toHar, redactHar, redactJsonText, REDACTED } from '../../shared/har';
 import { harToExchanges } from '../../shared/har-import';
 import { validateHar12 } from '../support/har-spec';
 import { sampleRecorder } from '../support/sample-exchanges';
@@ -135,10 +135,45 @@ test('--redact masks secret query fields, url-encoded form fields and API-key he
   assert.equal(e._gatehouse!.forwardedPath, `/cb?code=${REDACTED}&state=xyz`);
   assert.equal(e.request.headers.find((h) => h.name === ':path')!.value, `/cb?code=${REDACTED}&state=xyz`);
   assert.deepEqual(e._gatehouse!.clientRequestHeaders![0], [':path', `/cb?code=${REDACTED}&state=xyz`]);
-  // A JSON body is not a form: left as it is.
-  const json = redactHar({ ...har, log: { ...har.log, entries: [{ ...entry, request: { ...entry.request, postData: { mimeType: 'application/json', text: '{"password":"x"}' } } }] } });
-  assert.equal(json.log.entries[0]!.request.postData!.text, '{"password":"x"}');
   assert.deepEqual(redactHar(har), har, 'redacting twice changes nothing');
+  assert.deepEqual(validateHar12(har), []);
+  recorder.close();
+});
+
+test('--redact masks secret-named fields of JSON bodies, requests, responses and WebSocket messages, byte for byte elsewhere', () => {
+  const { recorder, exchanges } = sampleRecorder();
+  const base = toHar(exportItems(exchanges)).log.entries[0]!;
+  const login = '{\n  "user": "ann",\n  "password": "hunter2",\n  "remember": true,\n  "variables": { "apiKey": "k-9", "n": [1, {"client_secret": 42}] },\n  "code": "NOT_FOUND", "key": "theme", "token": null\n}';
+  const tokens = '{"access_token":"ey.J\\"q","token_type":"Bearer","expires_in":3600,"refreshToken":"r-1"}';
+  const entry = {
+    ...base,
+    request: { ...base.request, postData: { mimeType: 'application/json; charset=utf-8', text: login } },
+    response: { ...base.response, content: { size: tokens.length, mimeType: 'application/vnd.api+json', text: tokens } },
+    _webSocketMessages: [
+      { type: 'send' as const, time: 1, opcode: 1, data: '{"type":"connection_init","payload":{"authToken":"ws-secret"}}' },
+      { type: 'receive' as const, time: 2, opcode: 1, data: 'password: plain text is not JSON' },
+      { type: 'receive' as const, time: 3, opcode: 2, data: 'eyJwYXNzd29yZCI6IngifQ==' },
+    ],
+  };
+  const har = redactHar({ ...toHar([]), log: { ...toHar([]).log, entries: [entry] } });
+  const e = har.log.entries[0]!;
+  assert.equal(
+    e.request.postData!.text,
+    `{\n  "user": "ann",\n  "password": "${REDACTED}",\n  "remember": true,\n  "variables": { "apiKey": "${REDACTED}", "n": [1, {"client_secret": "${REDACTED}"}] },\n  "code": "NOT_FOUND", "key": "theme", "token": null\n}`,
+  );
+  assert.equal(e.response.content.text, `{"access_token":"${REDACTED}","token_type":"Bearer","expires_in":3600,"refreshToken":"${REDACTED}"}`);
+  assert.equal(e.response.content.size, tokens.length, 'sizes stay those of the real body');
+  assert.deepEqual(
+    e._webSocketMessages!.map((m) => m.data),
+    [`{"type":"connection_init","payload":{"authToken":"${REDACTED}"}}`, 'password: plain text is not JSON', 'eyJwYXNzd29yZCI6IngifQ=='],
+  );
+  assert.deepEqual(redactHar(har), har, 'redacting twice changes nothing');
+  // Not JSON by its type, or base64: left alone. JSON cut at the capture cap: masked up to the cut.
+  assert.equal(redactJsonText('{"a": 1, "password": "hun'), `{"a": 1, "password": "${REDACTED}"`);
+  assert.equal(redactJsonText('{"session_id": 12345, "b": [2]}'), `{"session_id": "${REDACTED}", "b": [2]}`);
+  assert.equal(redactJsonText('not json {"password": "x"}'), 'not json {"password": "x"}');
+  const text = redactHar({ ...har, log: { ...har.log, entries: [{ ...entry, request: { ...entry.request, postData: { mimeType: 'text/plain', text: '{"password":"x"}' } } }] } });
+  assert.equal(text.log.entries[0]!.request.postData!.text, '{"password":"x"}');
   assert.deepEqual(validateHar12(har), []);
   recorder.close();
 });

@@ -34,7 +34,7 @@ export   write the recorded exchanges as a HAR 1.2 file (stdout without -o;
          the file is created readable by you only, since it may hold secrets)
            -o, --output FILE   where to write
            --redact            mask credentials: Authorization, cookies, API-key and token headers,
-                               secret-named query and form fields (token, code, key, password, …)
+                               secret-named query, form and JSON fields (token, code, key, password, …)
 import   load a HAR file (Chromium, Firefox, HTTP Toolkit, Gatehouse) as exchanges;
          a broken file imports nothing and the error names the entry and field
 ${COMMON_USAGE}`;

@@ -112,7 +112,7 @@ export function TrafficToolbar(props: {
 export function HarControls(props: { onExport: (redact: boolean) => void; onImport: (file: File) => void; redact: boolean; onRedact: (r: boolean) => void }) {
   return (
     <span className="har-controls">
-      <label title="Mask credentials in the export: Authorization, cookies, API-key and token headers, and secret-named query and form fields (token, code, key, password, …)">
+      <label title="Mask credentials in the export: Authorization, cookies, API-key and token headers, and secret-named query, form and JSON fields (token, code, key, password, …)">
         <input type="checkbox" checked={props.redact} onChange={(e) => props.onRedact(e.target.checked)} /> Redact
       </label>
       <button className="btn" onClick={() => props.onExport(props.redact)}>

@@ -55,14 +55,27 @@ export function lineColumn(lineStarts: readonly number[], offset: number): { lin
   return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
 }
 
+function previousNonSpaceAt(text: string, offset: number): number {
+  for (let i = offset - 1; i >= 0; i--) if (!/\s/.test(text[i]!)) return i;
+  return -1;
+}
+
 function previousNonSpace(text: string, offset: number): string {
-  for (let i = offset - 1; i >= 0; i--) if (!/\s/.test(text[i]!)) return text[i]!;
-  return '';
+  const i = previousNonSpaceAt(text, offset);
+  return i < 0 ? '' : text[i]!;
+}
+
+function isTrailingComma(text: string, e: jsonc.ParseError): boolean {
+  return (
+    (e.error === jsonc.ParseErrorCode.PropertyNameExpected || e.error === jsonc.ParseErrorCode.ValueExpected) &&
+    previousNonSpace(text, e.offset) === ',' &&
+    /^[}\]]/.test(text.slice(e.offset).trimStart())
+  );
 }
 
 function syntaxReason(text: string, e: jsonc.ParseError): string {
   const token = text.slice(e.offset, e.offset + Math.max(e.length, 1));
-  const trailingComma = previousNonSpace(text, e.offset) === ',' && /^[}\]]/.test(text.slice(e.offset).trimStart());
+  const trailingComma = isTrailingComma(text, e);
   switch (e.error) {
     case jsonc.ParseErrorCode.InvalidSymbol:
       if (token.startsWith("'")) return 'JSON needs double quotes ("…") around strings and field names';
@@ -146,8 +159,15 @@ export function parseJsonDocument(input: string): JsonParseResult {
   const root = jsonc.parseTree(text, errors, STRICT);
   const first = errors[0];
   if (first || !root) {
-    const offset = first?.offset ?? 0;
-    const field = toPointer(jsonc.getLocation(text, offset).path.filter((s) => s !== ''));
+    let offset = first?.offset ?? 0;
+    let path = jsonc.getLocation(text, offset).path.filter((s) => s !== '');
+    if (first && isTrailingComma(text, first)) {
+      // Point at the comma itself, in the list or object it ends, not at an item after it that
+      // does not exist (/routes/1 for a list of one).
+      offset = previousNonSpaceAt(text, first.offset);
+      if (first.error === jsonc.ParseErrorCode.ValueExpected && typeof path[path.length - 1] === 'number') path = path.slice(0, -1);
+    }
+    const field = toPointer(path);
     return { ok: false, problem: { offset, field, reason: first ? syntaxReason(text, first) : 'invalid JSON' } };
   }
   const duplicate = findDuplicateKey(root, []);

@@ -107,11 +107,11 @@ test('failures exit 1 with the reason and leave the file as it was', async () =>
   const r = await runGatehouse(s, ['route', 'add', 'b.test', '3001']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /route not added; the file was left as it is/);
-  assert.match(r.stderr, /config\.json:3:60 \/routes\/0: trailing comma/);
+  assert.match(r.stderr, /config\.json:3:59 \/routes\/0: trailing comma/);
   assert.equal(fs.readFileSync(s.configFile, 'utf8'), broken);
   const start = await runGatehouse(s, ['start', '--http-port', '0']);
   assert.equal(start.code, 1);
-  assert.match(start.stderr, /config\.json:3:60 \/routes\/0: trailing comma/);
+  assert.match(start.stderr, /config\.json:3:59 \/routes\/0: trailing comma/);
 });
 
 test('without overrides the config lives under XDG_CONFIG_HOME; --config beats GATEHOUSE_CONFIG', async () => {

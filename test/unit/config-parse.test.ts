@@ -55,11 +55,20 @@ test('bad JSON reports the line and column of the syntax error', () => {
   assert.equal(i.field, '/routes/0/target');
 });
 
-test('a trailing comma is named as such, at the right place', () => {
+test('a trailing comma is named as such, at the comma, in the object or list it ends', () => {
   const i = only('{\n  "routes": [\n    {"host": "a.test", "target": "http://127.0.0.1:3000",}\n  ]\n}');
   assert.equal(i.line, 3);
-  assert.equal(i.column, 58);
-  assert.match(i.reason, /trailing comma/);
+  assert.equal(i.column, 57);
+  assert.equal(i.field, '/routes/0');
+  assert.match(i.reason, /trailing comma: JSON allows no "," before "}"/);
+  // In a list: the list's own pointer, not /routes/1, an item that is not there.
+  const line3 = '    { "host": "app.test", "target": 3000 },';
+  const l = only(`{\n  "routes": [\n${line3}\n  ]\n}`);
+  assert.deepEqual([l.line, l.column, l.field], [3, line3.length, '/routes']);
+  assert.match(l.reason, /trailing comma: JSON allows no "," before "]"/);
+  // A comma on a line of its own is still the place to point at.
+  const own = only('{"routes": [{"host": "a.test", "target": 3000}\n,\n]}');
+  assert.deepEqual([own.line, own.column, own.field], [2, 1, '/routes']);
 });
 
 test('comments, single quotes, an empty file and a truncated file each get a plain reason', () => {

@@ -25,6 +25,7 @@ import type {
 } from './har-types';
 import { base64ToBytes, bytesToBase64, utf8DecodeStrict } from './base64';
 import { headerValue, headerValues } from './raw-headers';
+import { stringEnd } from './json-syntax-error';
 import { statusText } from './status-text';
 
 export const HAR_VERSION = '1.2';
@@ -369,16 +370,6 @@ function isSecretJsonKey(name: string): boolean {
 
 const JSON_SCALAR = /-?\d[\d.eE+-]*|true|false|null/y;
 
-/** Index just past the string that starts (with its quote) at `start`; the text's end when unterminated. */
-function jsonStringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 92 /* \ */) i++;
-    else if (c === 34 /* " */) return i + 1;
-  }
-  return text.length;
-}
-
 /**
  * A JSON text with the values of secret-named keys (password, access_token, apiKey, client_secret,
  * …, at any depth) replaced by "[redacted]", and every other byte as it was. Only strings and
@@ -411,7 +402,12 @@ export function redactJsonText(text: string): string {
       secretValue = false;
       i++;
     } else if (c === 34 /* " */) {
-      const end = jsonStringEnd(text, i);
+      const end = stringEnd(text, i);
+      if (end < 0) {
+        // Cut at the cap (or broken): a secret value is masked to the end; anything else ends the scan.
+        if (secretValue && !expectKey) cuts.push(i, text.length);
+        break;
+      }
       if (expectKey) {
         let key: string;
         try {

@@ -106,8 +106,11 @@ function expectedIn(state: State, open: readonly boolean[]): string {
   }
 }
 
-/** The offset after the string starting at text[at] (a '"'), or -(offset of the fault) - 1. */
-function stringEnd(text: string, at: number): number {
+/**
+ * The offset after the string starting at text[at] (a '"'), or -(offset of the fault) - 1 (a
+ * control character, a bad escape, or -text.length - 1 when the text ends inside the string).
+ */
+export function stringEnd(text: string, at: number): number {
   let i = at + 1;
   for (;;) {
     STRING_STOP.lastIndex = i;

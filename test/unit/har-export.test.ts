@@ -170,6 +170,7 @@ test('--redact masks secret-named fields of JSON bodies, requests, responses and
   assert.deepEqual(redactHar(har), har, 'redacting twice changes nothing');
   // Not JSON by its type, or base64: left alone. JSON cut at the capture cap: masked up to the cut.
   assert.equal(redactJsonText('{"a": 1, "password": "hun'), `{"a": 1, "password": "${REDACTED}"`);
+  assert.equal(redactJsonText('{"password": "ab\\u00'), `{"password": "${REDACTED}"`, 'cut inside an escape');
   assert.equal(redactJsonText('{"session_id": 12345, "b": [2]}'), `{"session_id": "${REDACTED}", "b": [2]}`);
   assert.equal(redactJsonText('not json {"password": "x"}'), 'not json {"password": "x"}');
   const text = redactHar({ ...har, log: { ...har.log, entries: [{ ...entry, request: { ...entry.request, postData: { mimeType: 'text/plain', text: '{"password":"x"}' } } }] } });

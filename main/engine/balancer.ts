@@ -33,9 +33,15 @@ export class UpstreamHealth {
     this.failing = true;
   }
 
+  /** A request to it was answered. */
   markUp(): void {
-    this.downUntil = 0;
     this.answered = true;
+    this.recovered();
+  }
+
+  /** Evidence that it works again (an answer, or a passing health check): back in rotation, not failing. */
+  recovered(): void {
+    this.downUntil = 0;
     this.failing = false;
   }
 }

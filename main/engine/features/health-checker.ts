@@ -40,8 +40,9 @@ export interface ActiveCheckState {
 /**
  * Periodic GETs of one route's health path on each of its targets. A failed
  * check takes the target out of rotation (UpstreamHealth.checkFailing); the next
- * passing one puts it back, also after a refused request took it out passively. One timer per target, chained (a slow check never
- * overlaps the next), unref'd, and all cleared by stop().
+ * passing one puts it back, also after a refused request took it out passively.
+ * One timer per target, chained (a slow check never overlaps the next), unref'd,
+ * and all cleared by stop().
  */
 export class HealthChecker {
   readonly states: ActiveCheckState[];
@@ -98,10 +99,7 @@ export class HealthChecker {
     health.checkFailing = error !== undefined;
     // A passing check is evidence the target is back, as an answered request is: it also ends a
     // passive down period that a refused request started.
-    if (error === undefined) {
-      health.failing = false;
-      health.downUntil = 0;
-    }
+    if (error === undefined) health.recovered();
     if (error !== undefined) health.lastError = error;
     if (was !== state.ok && (was !== undefined || !state.ok)) {
       const name = this.upstreams[i]!.target.display;

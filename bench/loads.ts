@@ -158,14 +158,23 @@ export const LOADS: Load[] = [
     },
     probe: (u) => probeHttp(u, 'large'),
     async run(url, s, ctx) {
+      const held0 = await s.recordedBytes?.();
       const sampler = sampleRss(s.pid, 50, s.rssTree ?? true);
       const r = await runWrk({ url, threads: 1, connections: 1, seconds: ctx.opts.seconds.stream });
       const samples = sampler.stop();
+      const held1 = await s.recordedBytes?.();
       const first = samples[0];
       const peak = samples.length ? Math.max(...samples) : undefined;
       return {
         value: (r.requests * LARGE_SIZE) / r.seconds / 1024 / 1024,
-        extra: { rssStartMB: mb(first), rssPeakMB: mb(peak), rssGrowthMB: mb(peak !== undefined && first !== undefined ? peak - first : undefined), transfers: r.requests },
+        extra: {
+          rssStartMB: mb(first),
+          rssPeakMB: mb(peak),
+          rssGrowthMB: mb(peak !== undefined && first !== undefined ? peak - first : undefined),
+          // What the recorder chose to keep meanwhile (captured bodies up to its body cap): growth that is not buffering.
+          recordedGrowthMB: mb(held0 !== undefined && held1 !== undefined ? held1 - held0 : undefined),
+          transfers: r.requests,
+        },
         warnings: checked(r, url),
       };
     },

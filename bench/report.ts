@@ -63,9 +63,11 @@ export function renderMarkdown(r: BenchResults): string {
       const rss = (id: string) => {
         const x = l.subjects[id];
         if (!x || x.skipped || x.extra['rssGrowthMB'] === undefined) return '';
-        return `+${num(x.extra['rssGrowthMB'], 1)} (${num(x.extra['rssStartMB'] ?? 0, 0)}→${num(x.extra['rssPeakMB'] ?? 0, 0)})`;
+        const held = x.extra['recordedGrowthMB'];
+        const recorder = held === undefined ? '' : `; recorder +${num(Math.max(0, held), 1)}`;
+        return `+${num(x.extra['rssGrowthMB'], 1)} (${num(x.extra['rssStartMB'] ?? 0, 0)}→${num(x.extra['rssPeakMB'] ?? 0, 0)}${recorder})`;
       };
-      out.push(`| ↳ RSS during the 10 MB transfers (growth, start→peak) | MB | ${present.map(rss).join(' | ')} |`);
+      out.push(`| ↳ RSS during the 10 MB transfers (growth, start→peak; of it, what the recorder holds on purpose: captured bodies) | MB | ${present.map(rss).join(' | ')} |`);
     }
   }
   out.push('');

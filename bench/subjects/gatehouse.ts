@@ -149,6 +149,26 @@ export function gatehouseSubject(id: 'gatehouse' | 'gatehouse-norec', g: Started
       `\`gatehouse start --headless\` ${(o.compiled ?? compiledByDefault) ? 'compiled (dist/main/cli/main.js)' : 'from the checkout (TypeScript through tsx)'}, recording ${o.recording ? 'on (defaults: 10k exchanges, 1 MB body cap)' : 'off'}`,
       ...(g.https ? [] : ['no HTTPS listener came up, so no HTTPS/HTTP/2 figures']),
     ],
+    recordedBytes: () => recordedBytes(g),
     stop: () => g.process.stop(),
   };
+}
+
+/** recording.get's totalBytes through the control API (the dashboard URL start-up printed carries the token). */
+async function recordedBytes(g: StartedGatehouse): Promise<number | undefined> {
+  const m = /dashboard: (\S+)/.exec(g.process.output());
+  if (!m) return undefined;
+  const url = new URL(m[1]!);
+  try {
+    const res = await fetch(`${url.origin}/api/recording.get`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${url.searchParams.get('token') ?? ''}`, 'content-type': 'application/json' },
+      body: '{}',
+      signal: AbortSignal.timeout(5_000),
+    });
+    const answer = (await res.json()) as { ok: boolean; result?: { totalBytes: number } };
+    return answer.ok ? answer.result?.totalBytes : undefined;
+  } catch {
+    return undefined;
+  }
 }

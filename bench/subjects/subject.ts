@@ -17,6 +17,11 @@ export interface Subject {
   rssTree?: boolean;
   /** Versions and config notes for the report. */
   notes: string[];
+  /**
+   * Bytes the subject's traffic recorder holds now (Gatehouse: recording.get's totalBytes),
+   * so an RSS figure can be split into what it keeps on purpose and the rest; absent for peers.
+   */
+  recordedBytes?(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 

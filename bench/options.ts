@@ -22,7 +22,7 @@ export const USAGE = `npm run bench [-- options]
                       RSS after 20k exchanges instead of 100k, no renderer
   --rounds N          interleaved rounds per load (default 3, minimum 3 for the table)
   --only a,b          only these loads (ids: h1, latency, https, tls-new, h2, stream, ws, node-h1, node-latency,
-                      cold-cert, memory, startup, renderer)
+                      cold-cert, memory, startup, renderer, recording-ab)
   --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy, node-floor,
                       node-floor-cluster, node-llhttp, node-splice)
   --no-renderer       skip the renderer measurements (--renderer: run them even with --quick)

@@ -35,7 +35,7 @@ function statusField(pid: number, field: string): number | undefined {
   }
 }
 
-function processTree(root: number): number[] {
+export function processTree(root: number): number[] {
   const out = [root];
   for (let i = 0; i < out.length && out.length < 256; i++) {
     const pid = out[i]!;

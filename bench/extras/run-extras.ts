@@ -6,6 +6,7 @@ import type { Subject } from '../subjects/subject';
 import type { makeWorkspace } from '../workspace';
 import { COLD_CERT_TITLE, measureColdCert } from './cold-cert';
 import { measureEngineMemory } from './engine-memory';
+import { measureRecordingAb, RECORDING_AB_TITLE } from './recording-ab';
 import { measureRenderer, RENDERER_TITLE } from './renderer';
 import { measureStartup } from './startup';
 
@@ -19,7 +20,7 @@ export interface ExtrasContext {
   log(line: string): void;
 }
 
-/** The Gatehouse-only measures: cold certificate, memory, start-up, renderer. Each failure is reported, not thrown. */
+/** The Gatehouse-only measures: cold certificate, memory, start-up, renderer, recording A/B. Each failure is reported, not thrown. */
 export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraResult>> {
   const out: Record<string, ExtraResult> = {};
   const attempt = async (id: string, title: string, fn: () => Promise<ExtraResult>) => {
@@ -41,7 +42,7 @@ export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraR
   const memoryTitle = `Engine RSS idle and after ${x.opts.recordedExchanges / 1000}k recorded small exchanges (recording cap 10k)`;
   const startupTitle = 'Engine start-up (spawn → "running" line)';
   if (x.ghMissing) {
-    for (const [id, title] of [['memory', memoryTitle], ['startup', startupTitle], ['renderer', RENDERER_TITLE]] as const)
+    for (const [id, title] of [['memory', memoryTitle], ['startup', startupTitle], ['renderer', RENDERER_TITLE], ['recording-ab', RECORDING_AB_TITLE]] as const)
       if (wanted(x.opts, id)) out[id] = { title, skipped: x.ghMissing, figures: {}, notes: [] };
     return out;
   }
@@ -49,5 +50,17 @@ export async function runExtras(x: ExtrasContext): Promise<Record<string, ExtraR
   await attempt('startup', startupTitle, () => measureStartup({ dir: x.ws.sub('gh-startup'), backends: x.backends, runs: x.opts.startups, mayBuild: !x.opts.quick, log: x.log }));
   if (x.opts.renderer) await attempt('renderer', RENDERER_TITLE, () => measureRenderer({ dir: x.ws.sub('gh-renderer'), backends: x.backends, rounds: x.opts.quick ? 1 : x.opts.rounds, frameSeconds: x.opts.quick ? 3 : 5, log: x.log }));
   else out['renderer'] = { title: RENDERER_TITLE, skipped: x.opts.quick ? 'not in --quick runs (add --renderer)' : '--no-renderer', figures: {}, notes: [] };
+  // Last: it pins the nginx backend to one CPU for its duration (and puts it back).
+  await attempt('recording-ab', RECORDING_AB_TITLE, () =>
+    measureRecordingAb({
+      dir: x.ws.sub('gh-recording-ab'),
+      backends: x.backends,
+      pairs: x.opts.quick ? 1 : 2,
+      windowsPerPair: x.opts.quick ? 3 : 4,
+      seconds: x.opts.quick ? 2 : 5,
+      warmupSeconds: x.opts.quick ? 3 : 8,
+      log: x.log,
+    }),
+  );
   return out;
 }

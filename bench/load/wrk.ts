@@ -9,6 +9,8 @@ export interface WrkOptions {
   seconds: number;
   latency?: boolean;
   headers?: string[];
+  /** Run wrk on these CPUs only (`taskset -c`), e.g. "0". */
+  cpus?: string;
 }
 
 export function wrkMissing(): string | undefined {
@@ -20,7 +22,10 @@ export async function runWrk(o: WrkOptions): Promise<WrkResult> {
   if (o.latency) args.push('--latency');
   for (const h of o.headers ?? []) args.push('-H', h);
   args.push(o.url);
-  const r = await runToEnd('wrk', findExecutable('wrk')!, args, (o.seconds + 20) * 1000);
+  const wrk = findExecutable('wrk')!;
+  const r = o.cpus
+    ? await runToEnd('wrk', findExecutable('taskset') ?? 'taskset', ['-c', o.cpus, wrk, ...args], (o.seconds + 20) * 1000)
+    : await runToEnd('wrk', wrk, args, (o.seconds + 20) * 1000);
   if (r.timedOut) throw new Error(`wrk did not finish: ${o.url}`);
   return parseWrkOutput(r.output);
 }

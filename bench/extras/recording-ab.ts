@@ -5,16 +5,12 @@ import { freePorts } from '../ports';
 import { runToEnd } from '../processes';
 import type { ExtraResult } from '../results-model';
 import { cpuSeconds, processTree } from '../rss';
+import { median } from '../stats';
 import { startGatehouse, type StartedGatehouse } from '../subjects/gatehouse';
 import { findExecutable } from '../workspace';
 
 export const RECORDING_AB_TITLE = 'Recording cost, pinned A/B: CPU per request with recording on and off (HTTP/1.1, wrk -t2 -c50)';
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** The CPU list a process may run on (`taskset -p`'s mask), to put back afterwards. */
 async function affinity(pid: number): Promise<string | undefined> {
@@ -78,9 +74,10 @@ export async function measureRecordingAb(o: RecordingAbOptions): Promise<ExtraRe
     for (const [pid, mask] of saved) await restore(pid, mask).catch(() => {});
   }
   const extra = on.map((x, i) => (x / off[i]! - 1) * 100);
-  result.figures['onUsMedian'] = median(on);
-  result.figures['offUsMedian'] = median(off);
-  result.figures['extraPctMedian'] = median(extra);
+  const extraMedian = median(extra)!;
+  result.figures['onUsMedian'] = median(on)!;
+  result.figures['offUsMedian'] = median(off)!;
+  result.figures['extraPctMedian'] = extraMedian;
   result.figures['extraPctMin'] = Math.min(...extra);
   result.figures['extraPctMax'] = Math.max(...extra);
   result.figures['windows'] = extra.length;
@@ -90,7 +87,7 @@ export async function measureRecordingAb(o: RecordingAbOptions): Promise<ExtraRe
       `the engine's user + system CPU time from /proc ÷ requests; extraPct = on ÷ off − 1 per window pair (median, min, max). ` +
       `Per window, on: ${on.map((x) => x.toFixed(0)).join(', ')} µs; off: ${off.map((x) => x.toFixed(0)).join(', ')} µs`,
   );
-  o.log(`  recording-ab: on ${result.figures['onUsMedian']!.toFixed(0)} µs, off ${result.figures['offUsMedian']!.toFixed(0)} µs per request, ${extra.length} window pairs, median ${median(extra) >= 0 ? '+' : ''}${median(extra).toFixed(1)}%`);
+  o.log(`  recording-ab: on ${result.figures['onUsMedian']!.toFixed(0)} µs, off ${result.figures['offUsMedian']!.toFixed(0)} µs per request, ${extra.length} window pairs, median ${extraMedian >= 0 ? '+' : ''}${extraMedian.toFixed(1)}%`);
   return result;
 }
 

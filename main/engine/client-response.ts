@@ -3,20 +3,24 @@ import type * as http2 from 'node:http2';
 import type * as stream from 'node:stream';
 import type { RawHeaders } from '../../shared/http-types';
 import type { RenderedPage } from './error-pages';
+import { H2Response } from './h2-stream';
 import type { TapHeaders } from './exchange-observer';
 import { flatFromPairs } from './incoming-request';
 import type { Tap } from './safe-tap';
 
-export type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
+/** A response to a client: node:http's, node:http2's compat one (CONNECT, Expect), or an H2Response. */
+export type AnyResponse = http.ServerResponse | http2.Http2ServerResponse | H2Response;
 
-export function isHttp2Response(res: AnyResponse): res is http2.Http2ServerResponse {
-  return (res as http2.Http2ServerResponse).stream !== undefined;
+export function isHttp2Response(res: AnyResponse): res is http2.Http2ServerResponse | H2Response {
+  return (res as http2.Http2ServerResponse | H2Response).stream !== undefined;
 }
 
 /** Writes a response head, with a status text on HTTP/1.x only (HTTP/2 has none). */
 export function writeHead(res: AnyResponse, status: number, statusText: string | undefined, headers: RawHeaders): void {
   const flat = flatFromPairs(headers);
-  if (isHttp2Response(res)) {
+  if (res instanceof H2Response) {
+    res.writeHead(status, flat);
+  } else if (isHttp2Response(res)) {
     res.writeHead(status, flat as unknown as http2.OutgoingHttpHeaders);
   } else if (statusText) {
     res.writeHead(status, statusText, flat);
@@ -74,14 +78,21 @@ export function sendPage(res: AnyResponse, page: RenderedPage, tap: Tap): boolea
  * END_STREAM frame in a setImmediate; the reset is scheduled behind it (immediates run in order),
  * and Node flushes frames already submitted before an RST_STREAM (nghttp2 would send it first).
  */
-export function resetWhenComplete(res: http2.Http2ServerResponse): void {
+export function resetWhenComplete(res: http2.Http2ServerResponse | H2Response): void {
   const stream = res.stream;
   if (stream.closed || stream.destroyed) return;
-  stream.once('wantTrailers', () =>
+  const reset = (): void => {
     setImmediate(() => {
       if (!stream.closed && !stream.destroyed) stream.close(0 /* NGHTTP2_NO_ERROR */);
-    }),
-  );
+    });
+  };
+  if (res instanceof H2Response && !res.waitsForTrailers) {
+    // No trailers step: the END_STREAM frame is queued once the writable side has finished.
+    if (stream.writableFinished) reset();
+    else stream.once('finish', reset);
+    return;
+  }
+  stream.once('wantTrailers', reset);
 }
 
 /** Serialises a response head for a raw socket (upgrade requests and client errors). */

@@ -13,12 +13,12 @@ import {
 import type { RawHeaders, TlsInfo } from '../../shared/http-types';
 import { AddressMatcher, normalizeClientAddress } from './address-matcher';
 import { Balancer } from './balancer';
-import { sendPage, sendRawPage, writeHead } from './client-response';
+import { sendPage, sendRawPage, writeHead, type AnyResponse } from './client-response';
 import { renderErrorPage, renderRedirect, type ErrorInfo, type RouteSummary } from './error-pages';
 import type { ExchangeObserver, ExchangeStart } from './exchange-observer';
 import { forwardRequestHeaders } from './forwarded-headers';
 import { HttpExchange, wantsJson, type CacheContext, type RouteRuntime } from './forwarder';
-import { readIncoming, type IncomingHead } from './incoming-request';
+import { readIncoming, type AnyRequest, type IncomingHead } from './incoming-request';
 import { listenWithFallback } from './listen';
 import { misdirectedRequest } from './misdirected';
 import { consoleLogger, type Logger } from './logger';
@@ -385,8 +385,8 @@ export class Engine {
   }
 
   handleRequest(
-    req: http.IncomingMessage | http2.Http2ServerRequest,
-    res: http.ServerResponse | http2.Http2ServerResponse,
+    req: AnyRequest,
+    res: AnyResponse,
     ctx: ConnectionContext,
   ): void {
     const startedAt = Date.now();
@@ -470,8 +470,8 @@ export class Engine {
 
   /** Serves a matched, allowed request: static files or the forwarder. */
   private dispatch(
-    req: http.IncomingMessage | http2.Http2ServerRequest,
-    res: http.ServerResponse | http2.Http2ServerResponse,
+    req: AnyRequest,
+    res: AnyResponse,
     ctx: ConnectionContext,
     snap: Snapshot,
     route: CompiledRoute,
@@ -533,7 +533,7 @@ export class Engine {
   }
 
   /** Writes a cached response's head and body (not end()); header rules and the security preset still apply. */
-  private sendCached(res: http.ServerResponse | http2.Http2ServerResponse, entry: CacheEntry, indicator: string, head: IncomingHead, ctx: ConnectionContext, route: CompiledRoute, tap: Tap): void {
+  private sendCached(res: AnyResponse, entry: CacheEntry, indicator: string, head: IncomingHead, ctx: ConnectionContext, route: CompiledRoute, tap: Tap): void {
     let headers = cachedHeaders(entry, indicator);
     const features = route.features;
     if (features?.editsResponse) {
@@ -553,7 +553,7 @@ export class Engine {
   }
 
   /** A `file:` route: the file under its root, with the route's response header edits. */
-  private serveStatic(route: CompiledRoute, head: IncomingHead, ctx: ConnectionContext, res: http.ServerResponse | http2.Http2ServerResponse, tap: Tap): Promise<void> {
+  private serveStatic(route: CompiledRoute, head: IncomingHead, ctx: ConnectionContext, res: AnyResponse, tap: Tap): Promise<void> {
     const headers = new Map<string, string>();
     for (const [name, value] of head.rawHeaders) {
       const lower = name.toLowerCase();

@@ -14,6 +14,7 @@ import { BandwidthPacer } from './features/throttle';
 import { CachePolicy, headerObject, type CacheEntry, type CacheRequest, type ResponseCache } from './features/response-cache';
 import { forwardRequestHeaders, forwardResponseHeaders } from './forwarded-headers';
 import { flatFromPairs, type AnyRequest, type IncomingHead } from './incoming-request';
+import { H2Response } from './h2-stream';
 import { BodySource } from './request-body';
 import { hostOverride, upstreamPath, type CompiledRoute } from './route-table';
 import type { Tap } from './safe-tap';
@@ -637,7 +638,9 @@ export class HttpExchange {
     this.compressor?.destroy();
     const res = this.res;
     if (res.destroyed) return;
-    if (isHttp2Response(res)) {
+    if (res instanceof H2Response) {
+      res.abort();
+    } else if (isHttp2Response(res)) {
       // RST_STREAM: the client sees an incomplete response, never a truncated "complete" one.
       res.stream.close(2 /* NGHTTP2_INTERNAL_ERROR */);
     } else {

@@ -3,6 +3,7 @@ import type * as http2 from 'node:http2';
 import type { HttpVersion, RawHeaders } from '../../shared/http-types';
 import { normalizeClientAddress } from './address-matcher';
 import type { ErrorInfo } from './error-pages';
+import type { H2Request } from './h2-stream';
 
 /**
  * What the engine needs from a client request, the same for HTTP/1.x and for
@@ -25,10 +26,11 @@ export interface IncomingHead {
   absoluteForm: boolean;
 }
 
-export type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
+/** A client's request: node:http's, node:http2's compat one (CONNECT, Expect), or an H2Request. */
+export type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest | H2Request;
 
-export function isHttp2Request(req: AnyRequest): req is http2.Http2ServerRequest {
-  return (req as http2.Http2ServerRequest).stream !== undefined && req.httpVersionMajor === 2;
+export function isHttp2Request(req: AnyRequest): req is http2.Http2ServerRequest | H2Request {
+  return (req as http2.Http2ServerRequest | H2Request).stream !== undefined && req.httpVersionMajor === 2;
 }
 
 export function pairsFromFlat(flat: readonly string[]): RawHeaders {
@@ -87,7 +89,7 @@ export function readIncoming(req: AnyRequest): IncomingResult {
   let url = req.url ?? '/';
   let host = hostHeader ?? '';
   let absoluteForm = false;
-  if (h2) host = (req as http2.Http2ServerRequest).authority || host;
+  if (h2) host = (req as http2.Http2ServerRequest | H2Request).authority || host;
   if (url.charCodeAt(0) !== 47 /* / */) {
     const m = ABSOLUTE_FORM.exec(url);
     if (m) {
@@ -97,7 +99,7 @@ export function readIncoming(req: AnyRequest): IncomingResult {
     }
   }
   const hasBody = h2
-    ? !(req as http2.Http2ServerRequest).stream.endAfterHeaders
+    ? !(req as http2.Http2ServerRequest | H2Request).stream.endAfterHeaders
     : chunked || (contentLength !== undefined && contentLength !== '0');
   const head: IncomingHead = {
     method: req.method ?? 'GET',

@@ -1,6 +1,17 @@
 import { Readable } from 'node:stream';
 import { EngineError } from './engine-error';
 
+/** What a body is read from: a node:http request, node:http2's compat request, or an H2Request. */
+export interface BodyStream {
+  readonly readableEnded: boolean;
+  /** Trailer fields (flattened name/value pairs) once the body has ended. */
+  readonly rawTrailers?: string[] | undefined;
+  on(event: string, fn: (...args: any[]) => void): unknown;
+  off(event: string, fn: (...args: any[]) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
 /**
  * The client's request body as undici consumes it, one per upstream attempt.
  *
@@ -17,7 +28,7 @@ export class BodySource extends Readable {
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly source: Readable,
+    private readonly source: BodyStream,
     private readonly onChunk?: (chunk: Buffer) => void,
     /** Longest silence allowed from the client while undici waits for body bytes (0: none). */
     private readonly idleMs = 0,
@@ -90,7 +101,7 @@ export class BodySource extends Readable {
     this.disarmIdle();
     this.ended = true;
     if (this.onTrailers) {
-      const trailers = (this.source as { rawTrailers?: string[] }).rawTrailers;
+      const trailers = this.source.rawTrailers;
       if (trailers !== undefined && trailers.length > 0) this.onTrailers(trailers);
     }
     this.push(null);

@@ -8,6 +8,7 @@ import { sendRawPage } from '../engine/client-response';
 import type { ConnectionContext, Engine } from '../engine/engine';
 import { renderErrorPage } from '../engine/error-pages';
 import { isHttp2Request } from '../engine/incoming-request';
+import { handleStreamsDirectly, type H2Request } from '../engine/h2-stream';
 import { listenWithFallback } from '../engine/listen';
 import type { Logger } from '../engine/logger';
 import type { Timeouts } from '../engine/timeouts';
@@ -102,7 +103,7 @@ export class HttpsListener {
     return this.addressList;
   }
 
-  private contextOf(req: http.IncomingMessage | http2.Http2ServerRequest): ConnectionContext {
+  private contextOf(req: http.IncomingMessage | http2.Http2ServerRequest | H2Request): ConnectionContext {
     return { scheme: 'https', tls: tlsInfoOf(tlsSocketOf(req)) };
   }
 
@@ -141,6 +142,8 @@ export class HttpsListener {
     server.on('request', (req: http2.Http2ServerRequest | http.IncomingMessage, res: http2.Http2ServerResponse | http.ServerResponse) =>
       engine.handleRequest(req, res, this.contextOf(req)),
     );
+    // HTTP/2 streams other than CONNECT and Expect skip node:http2's compat layer (h2-stream.ts).
+    handleStreamsDirectly(server, (req, res) => engine.handleRequest(req, res, this.contextOf(req)));
     server.on('upgrade', (req: http.IncomingMessage, socket: stream.Duplex, head: Buffer) =>
       engine.handleUpgrade(req, socket, head, this.contextOf(req)),
     );

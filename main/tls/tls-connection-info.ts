@@ -2,6 +2,7 @@ import type * as http from 'node:http';
 import type * as http2 from 'node:http2';
 import type * as tls from 'node:tls';
 import type { TlsInfo } from '../../shared/http-types';
+import type { H2Request } from '../engine/h2-stream';
 
 /**
  * The TLS facts of a connection (SNI, ALPN, version, cipher) for the engine's
@@ -26,8 +27,8 @@ export function tlsInfoOf(socket: tls.TLSSocket): TlsInfo {
   return info;
 }
 
-/** The TLS socket under an HTTP/1.1 request or an HTTP/2 compat request. */
-export function tlsSocketOf(req: http.IncomingMessage | http2.Http2ServerRequest): tls.TLSSocket {
-  const h2 = (req as http2.Http2ServerRequest).stream?.session?.socket;
+/** The TLS socket under an HTTP/1.1 request or an HTTP/2 one (compat or H2Request). */
+export function tlsSocketOf(req: http.IncomingMessage | http2.Http2ServerRequest | H2Request): tls.TLSSocket {
+  const h2 = (req as http2.Http2ServerRequest | H2Request).stream?.session?.socket;
   return (h2 ?? req.socket) as tls.TLSSocket;
 }

@@ -3,19 +3,25 @@ import * as assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { Engine } from '../../main/engine/engine';
+import { handleStreamsDirectly } from '../../main/engine/h2-stream';
+import { Recorder } from '../../main/recorder/recorder';
 import { memoryLogger } from '../../main/engine/logger';
 import { deadPort, header, headerAll, startBackend, type Backend } from '../support/backends';
 import { waitFor } from '../support/wait-for';
 
 /**
- * The HTTP/2 compat path, as main/tls uses it: an h2c server (no TLS — cheap and
- * real) hands its requests to engine.handleRequest.
+ * HTTP/2 requests through engine.handleRequest, on an h2c server (no TLS — cheap and real),
+ * both ways main/tls hands them over: straight from the 'stream' event as H2Request/H2Response
+ * (every request but CONNECT and Expect), and through node:http2's compat objects (those two).
  */
-describe('HTTP/2 requests through handleRequest', () => {
+for (const mode of ['streams', 'compat'] as const)
+describe(`HTTP/2 requests through handleRequest (${mode})`, () => {
   let backend: Backend;
   let trailers: Backend;
   let hold: Backend;
+  let special: Backend;
   let engine: Engine;
+  let recorder: Recorder;
   let h2server: http2.Http2Server;
   let session: http2.ClientHttp2Session;
   let dead: number;
@@ -32,7 +38,25 @@ describe('HTTP/2 requests through handleRequest', () => {
       });
     });
     hold = await startBackend(() => {});
+    special = await startBackend((req, res) => {
+      if (req.url === '/hints') {
+        res.writeEarlyHints({ link: '</app.css>; rel=preload; as=style' });
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '5' });
+        res.end('hints');
+      } else if (req.url === '/empty') {
+        res.writeHead(204, { 'x-empty': 'yes' });
+        res.end();
+      } else if (req.url === '/chunked') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('one,');
+        setTimeout(() => res.end('two'), 10);
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '11' });
+        res.end(req.method === 'HEAD' ? undefined : 'fixed-body!');
+      }
+    });
     dead = await deadPort();
+    recorder = new Recorder();
     engine = await Engine.start({
       config: {
         routes: [
@@ -40,13 +64,17 @@ describe('HTTP/2 requests through handleRequest', () => {
           { host: 'trailers.test', target: trailers.url },
           { host: 'hold.test', target: hold.url },
           { host: 'down.test', target: `http://127.0.0.1:${dead}` },
+          { host: 'special.test', target: special.url },
         ],
       },
       httpPort: 0,
       listen: ['127.0.0.1'],
       logger: memoryLogger(),
+      observer: recorder,
     });
-    h2server = http2.createServer((req, res) => engine.handleRequest(req, res, { scheme: 'https', tls: { alpn: 'h2' } }));
+    const ctx = { scheme: 'https', tls: { alpn: 'h2' } } as const;
+    h2server = http2.createServer((req, res) => engine.handleRequest(req, res, ctx));
+    if (mode === 'streams') handleStreamsDirectly(h2server, (req, res) => engine.handleRequest(req, res, ctx));
     await new Promise<void>((resolve) => h2server.listen(0, '127.0.0.1', resolve));
     session = http2.connect(`http://127.0.0.1:${(h2server.address() as AddressInfo).port}`);
   });
@@ -55,7 +83,8 @@ describe('HTTP/2 requests through handleRequest', () => {
     session.close();
     await new Promise((resolve) => h2server.close(resolve));
     await engine.stop(100);
-    await Promise.all([backend.close(), trailers.close(), hold.close()]);
+    recorder.close();
+    await Promise.all([backend.close(), trailers.close(), hold.close(), special.close()]);
   });
 
   function h2(headers: http2.OutgoingHttpHeaders, body?: string): Promise<{ headers: http2.IncomingHttpHeaders; body: string; trailers: http2.IncomingHttpHeaders }> {
@@ -122,5 +151,85 @@ describe('HTTP/2 requests through handleRequest', () => {
     // The upstream request is aborted (its connection closed). undici then opens one idle
     // keep-alive connection in its place, which the pool reuses or closes after keepAliveTimeout.
     await waitFor(() => hold.seen[before]!.closedEarly, 'the upstream request was abandoned');
+  });
+
+  test('a fixed-length response arrives whole, with its Content-Length, and is recorded', async () => {
+    const r = await h2({ ':path': '/fixed', ':authority': 'special.test' });
+    assert.equal(r.headers[':status'], 200);
+    assert.equal(r.headers['content-length'], '11');
+    assert.equal(r.body, 'fixed-body!');
+    assert.deepEqual(r.trailers, {});
+    await waitFor(() => recorder.list({}).items.some((e) => e.url === '/fixed' && e.state === 'complete'), 'exchange recorded');
+    const id = recorder.list({}).items.find((e) => e.url === '/fixed')!.id;
+    const ex = recorder.get(id)!;
+    assert.equal(ex.httpVersion, '2');
+    assert.equal(ex.status, 200);
+    assert.ok(ex.headers.clientRequest.some(([n, v]) => n === ':authority' && v === 'special.test'), 'client headers as sent, pseudo-headers included');
+    assert.ok(ex.headers.clientResponse?.some(([n, v]) => n === 'content-length' && v === '11'), 'the head the client got');
+    assert.equal(ex.responseSize, 11);
+  });
+
+  test('a response without Content-Length (chunked upstream) arrives whole', async () => {
+    const r = await h2({ ':path': '/chunked', ':authority': 'special.test' });
+    assert.equal(r.headers[':status'], 200);
+    assert.equal(r.body, 'one,two');
+  });
+
+  test('HEAD gets the head only, 204 no body', async () => {
+    const head = await h2({ ':method': 'HEAD', ':path': '/fixed', ':authority': 'special.test' });
+    assert.equal(head.headers[':status'], 200);
+    assert.equal(head.headers['content-length'], '11');
+    assert.equal(head.body, '');
+    const empty = await h2({ ':path': '/empty', ':authority': 'special.test' });
+    assert.equal(empty.headers[':status'], 204);
+    assert.equal(empty.headers['x-empty'], 'yes');
+    assert.equal(empty.body, '');
+  });
+
+  test('103 Early Hints reach the client before the response', async () => {
+    const hints: http2.IncomingHttpHeaders[] = [];
+    const r = await new Promise<{ status: unknown; body: string }>((resolve, reject) => {
+      const req = session.request({ ':path': '/hints', ':authority': 'special.test' });
+      req.on('headers', (h) => hints.push(h));
+      let status: unknown;
+      let body = '';
+      req.on('response', (h) => (status = h[':status']));
+      req.setEncoding('utf8');
+      req.on('data', (d) => (body += d));
+      req.on('end', () => resolve({ status, body }));
+      req.on('error', reject);
+    });
+    assert.equal(r.status, 200);
+    assert.equal(r.body, 'hints');
+    assert.equal(hints.length, 1);
+    assert.equal(hints[0]![':status'], 103);
+    assert.equal(hints[0]!.link, '</app.css>; rel=preload; as=style');
+  });
+
+  test('Expect: 100-continue gets 100 and the body reaches the backend', async () => {
+    const r = await new Promise<{ status: unknown; continued: boolean }>((resolve, reject) => {
+      const req = session.request({ ':method': 'POST', ':path': '/expect', ':authority': 'app.test', expect: '100-continue' });
+      let continued = false;
+      req.on('continue', () => {
+        continued = true;
+        req.end('after continue');
+      });
+      let status: unknown;
+      req.on('response', (h) => (status = h[':status']));
+      req.resume();
+      req.on('end', () => resolve({ status, continued }));
+      req.on('error', reject);
+    });
+    assert.equal(r.status, 200);
+    assert.ok(r.continued, 'the client was told to continue');
+    const seen = backend.seen[backend.seen.length - 1]!;
+    assert.equal(seen.url, '/expect');
+    assert.equal(seen.body?.toString(), 'after continue');
+  });
+
+  test('many concurrent streams on one connection all complete', async () => {
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => h2({ ':path': `/many/${i}`, ':authority': 'special.test' })));
+    assert.ok(results.every((r) => Number(r.headers[':status']) === 200 && r.body === 'fixed-body!'));
+    await waitFor(() => engine.inflightRequests === 0, 'all exchanges over');
   });
 });

@@ -232,4 +232,26 @@ describe(`HTTP/2 requests through handleRequest (${mode})`, () => {
     assert.ok(results.every((r) => Number(r.headers[':status']) === 200 && r.body === 'fixed-body!'));
     await waitFor(() => engine.inflightRequests === 0, 'all exchanges over');
   });
+
+  test('a 1 MB upload to a dead upstream gets its 502, and the stream closes though the body was not read', async () => {
+    const r = await new Promise<{ status: unknown; body: string; rstCode: number | undefined }>((resolve, reject) => {
+      const req = session.request({ ':method': 'POST', ':path': '/upload', ':authority': 'down.test', accept: 'application/json' });
+      let status: unknown;
+      let body = '';
+      const timer = setTimeout(() => reject(new Error('the stream never closed')), 10_000);
+      req.on('response', (h) => (status = h[':status']));
+      req.setEncoding('utf8');
+      req.on('data', (d) => (body += d));
+      req.on('error', () => {});
+      req.on('close', () => {
+        clearTimeout(timer);
+        resolve({ status, body, rstCode: req.rstCode });
+      });
+      req.end(Buffer.alloc(1024 * 1024, 120));
+    });
+    assert.equal(r.status, 502);
+    assert.equal(JSON.parse(r.body).error.code, 'UPSTREAM_REFUSED');
+    assert.equal(r.rstCode, http2.constants.NGHTTP2_NO_ERROR, 'closed with NO_ERROR after the complete 502');
+    await waitFor(() => engine.inflightRequests === 0, 'exchange over');
+  });
 });

@@ -96,7 +96,6 @@ export class H2Request extends OnStream {
     this.stream.resume();
     return this;
   }
-
 }
 
 /** The response to an H2Request, written straight onto its stream. */
@@ -134,6 +133,8 @@ export class H2Response extends OnStream {
    */
   writeHead(status: number, flat?: readonly string[]): this {
     this.statusCode = status;
+    // As node:http2's compat response does: a stream the client already reset takes no head.
+    if (this.stream.destroyed || this.stream.closed) return this;
     const headers: Record<string, string | string[] | number> = { ':status': status };
     let sized = false;
     if (flat) {

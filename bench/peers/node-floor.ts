@@ -22,6 +22,6 @@ export const nodeFloorPeer: Peer = {
       label: 'Node floor',
       script: 'node-floor-server.ts',
       h2: true,
-      notes: ['node:http / node:http2 + undici Pool.dispatch, raw headers passed through, nothing else: the least a proxy on this stack costs'],
+      notes: ['node:http / node:http2 streams (core API, no compat layer, as Gatehouse) + undici Pool.dispatch, raw headers passed through, nothing else: the least a proxy on this stack costs'],
     }),
 };

@@ -111,7 +111,6 @@ export class H2Response extends OnStream {
     readonly req: H2Request,
   ) {
     super(stream);
-    stream.on('wantTrailers', this.onWantTrailers);
   }
 
   get headersSent(): boolean {
@@ -143,11 +142,15 @@ export class H2Response extends OnStream {
         const value = flat[i + 1]!;
         if (name === 'content-length') sized = true;
         const prev = headers[name];
-        headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [String(prev), value];
+        if (prev === undefined) headers[name] = value;
+        else if (Array.isArray(prev)) prev.push(value);
+        else headers[name] = [String(prev), value];
       }
     }
     const bodiless = (this.stream as { headRequest?: boolean }).headRequest === true || status === 204 || status === 205 || status === 304;
     this.waitsForTrailers = !sized && !bodiless;
+    // Only a response that asked for trailers gets the event; the others need no listener.
+    if (this.waitsForTrailers) this.stream.once('wantTrailers', () => this.sendTrailers());
     this.stream.respond(headers as http2.OutgoingHttpHeaders, { waitForTrailers: this.waitsForTrailers });
     return this;
   }
@@ -187,7 +190,7 @@ export class H2Response extends OnStream {
     return true;
   }
 
-  private readonly onWantTrailers = (): void => {
+  private sendTrailers(): void {
     const stream = this.stream;
     if (stream.destroyed || stream.closed) return;
     try {
@@ -195,7 +198,7 @@ export class H2Response extends OnStream {
     } catch {
       stream.close(2 /* NGHTTP2_INTERNAL_ERROR: trailers HTTP/2 cannot carry */);
     }
-  };
+  }
 
 
   /**

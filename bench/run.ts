@@ -23,13 +23,13 @@ import { nodeSplicePeer } from './peers/node-splice';
 import { nodeLlhttpPeer } from './peers/node-llhttp';
 import type { Peer } from './peers/peer';
 import { freePorts } from './ports';
-import { killAllNow, stopAll } from './processes';
+import { killAllNow } from './processes';
 import { writeResults } from './report';
 import type { BenchResults, SubjectInfo } from './results-model';
 import { directSubject } from './subjects/direct';
 import { ensureCompiled, gatehouseMissing, gatehouseSubject, runCompiledByDefault, startGatehouse } from './subjects/gatehouse';
 import type { Subject } from './subjects/subject';
-import { makeWorkspace } from './workspace';
+import { runWorkspace } from './workspace';
 
 const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer, nodeFloorPeer, nodeFloorClusterPeer, nodeLlhttpPeer, nodeSplicePeer];
 
@@ -54,18 +54,7 @@ async function main(): Promise<number> {
     notes.push(`The machine was busy when the run started (1-minute load average ${machine.loadAverageAtStart[0]} on ${machine.nproc} cores): treat the figures as rough.`);
   if (opts.rounds < 3) notes.push(`Only ${opts.rounds} round(s) per load: medians need at least 3.`);
 
-  const ws = makeWorkspace();
-  const cleanup = async () => {
-    await stopAll();
-    ws.remove();
-  };
-  const onSignal = (sig: NodeJS.Signals) => {
-    log(`\n${sig}: stopping everything the benchmark started`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('exit', killAllNow);
+  const { ws, cleanup } = runWorkspace(log, 'benchmark');
 
   const subjects: Subject[] = [];
   const subjectInfo: SubjectInfo[] = [];

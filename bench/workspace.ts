@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { killAllNow, stopAll } from './processes';
 
 /** One temp directory for the whole run; every server's config, logs and data live under it. */
 export function makeWorkspace(): { dir: string; sub(name: string): string; remove(): void } {
@@ -32,4 +33,24 @@ export function findExecutable(name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A workspace for one run, with everything the run starts stopped and the workspace removed
+ * by `cleanup()`, on SIGINT/SIGTERM (exit code 130) and, as a last resort, on exit.
+ */
+export function runWorkspace(log: (line: string) => void, who: string): { ws: ReturnType<typeof makeWorkspace>; cleanup(): Promise<void> } {
+  const ws = makeWorkspace();
+  const cleanup = async () => {
+    await stopAll();
+    ws.remove();
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`\n${sig}: stopping everything the ${who} started`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', killAllNow);
+  return { ws, cleanup };
 }

@@ -26,6 +26,8 @@ export interface GatehouseOptions {
   httpsPort: number;
   /** Run the compiled CLI (dist/main/cli/main.js) instead of the checkout's gatehouse.js (tsx); default: see runCompiledByDefault. */
   compiled?: boolean;
+  /** Flags for node itself, before the script (e.g. --cpu-prof). */
+  nodeArgs?: readonly string[];
 }
 
 export const COMPILED_CLI = path.join(ROOT, 'dist', 'main', 'cli', 'main.js');
@@ -103,7 +105,7 @@ export async function startGatehouse(o: GatehouseOptions): Promise<StartedGateho
   const p = startProcess(
     `gatehouse${o.recording ? '' : ' (recording off)'}`,
     process.execPath,
-    [(o.compiled ?? compiledByDefault) ? COMPILED_CLI : CLI, 'start', '--headless', '--config', configFile, '--data-dir', dataDir, '--http-port', String(o.httpPort), '--https-port', String(o.httpsPort)],
+    [...(o.nodeArgs ?? []), (o.compiled ?? compiledByDefault) ? COMPILED_CLI : CLI, 'start', '--headless', '--config', configFile, '--data-dir', dataDir, '--http-port', String(o.httpPort), '--https-port', String(o.httpsPort)],
     { env, cwd: o.dir },
   );
   let listeningLineMs: number | undefined;

@@ -80,6 +80,14 @@ export function parseHeadBlock(block: string): RawHeaders {
   return out;
 }
 
+/** Whether "name: value" survives a round trip through parseHeadBlock unchanged. */
+export function fitsHeadLine(name: string, value: string): boolean {
+  if (name.length === 0 || name.includes(':') || name.includes('\n') || name.includes('\r')) return false;
+  if (name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32) return false;
+  if (value.includes('\n') || value.includes('\r')) return false;
+  return value.length === 0 || (value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32);
+}
+
 /** The first value of a header in a serialised head (case-insensitive name), without parsing the rest. */
 export function headBlockValue(block: string, name: string): string | undefined {
   const want = name.toLowerCase();

@@ -2,6 +2,7 @@ import type * as http from 'node:http';
 import type * as http2 from 'node:http2';
 import type * as stream from 'node:stream';
 import type { RawHeaders } from '../../shared/http-types';
+import { fitsHeadLine } from '../../shared/raw-headers';
 import type { RenderedPage } from './error-pages';
 import { H2Response } from './h2-stream';
 import type { TapHeaders } from './exchange-observer';
@@ -39,17 +40,46 @@ export function writeHead(res: AnyResponse, status: number, statusText: string |
 export function headersOnWire(res: AnyResponse, passed: RawHeaders): TapHeaders {
   if (isHttp2Response(res)) {
     const sent = res.stream.sentHeaders as Record<string, string | string[] | number | undefined> | undefined;
-    if (!sent) return passed;
-    const out: [string, string][] = [];
-    for (const [name, value] of Object.entries(sent)) {
-      if (name.startsWith(':') || value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) out.push([name, String(v)]);
-      else out.push([name, String(value)]);
-    }
-    return out;
+    return sent ? h2HeadOnWire(sent) : passed;
   }
   const head = (res as unknown as { _header?: unknown })._header;
   return typeof head === 'string' ? head : passed;
+}
+
+/**
+ * An HTTP/2 stream's sent headers (pseudo-headers left out) as a head block with an empty
+ * start line, the form the recorder keeps: built in one pass over the object, with no pair
+ * arrays on the way. Pairs instead when a value would not survive parseHeadBlock.
+ */
+function h2HeadOnWire(sent: Record<string, string | string[] | number | undefined>): TapHeaders {
+  let head = '';
+  for (const name of Object.keys(sent)) {
+    if (name.charCodeAt(0) === 58 /* : */) continue;
+    const value = sent[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const v = String(value[i]);
+        if (!fitsHeadLine(name, v)) return h2PairsOnWire(sent);
+        head += `\r\n${name}: ${v}`;
+      }
+    } else {
+      const v = String(value);
+      if (!fitsHeadLine(name, v)) return h2PairsOnWire(sent);
+      head += `\r\n${name}: ${v}`;
+    }
+  }
+  return head;
+}
+
+function h2PairsOnWire(sent: Record<string, string | string[] | number | undefined>): RawHeaders {
+  const out: [string, string][] = [];
+  for (const [name, value] of Object.entries(sent)) {
+    if (name.startsWith(':') || value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) out.push([name, String(v)]);
+    else out.push([name, String(value)]);
+  }
+  return out;
 }
 
 /** Sends one of the proxy's own pages (error, redirect) unless a response was already started. */

@@ -14,7 +14,7 @@ import type {
   WsMessage,
 } from '../../shared/exchange-types';
 import { bytesToBase64 } from '../../shared/base64';
-import { headBlockValue, parseHeadBlock } from '../../shared/raw-headers';
+import { fitsHeadLine, headBlockValue, parseHeadBlock } from '../../shared/raw-headers';
 import { BodyTap } from './body-tap';
 
 /** Rough fixed cost of one record beyond its bytes (objects, strings, map entries). */
@@ -47,14 +47,6 @@ export type StoredHeaders = string | readonly string[];
  */
 function flattened(s: string): string {
   return s.charCodeAt(0) === -1 ? s.slice(0) : s;
-}
-
-/** Whether "name: value" survives a round trip through parseHeadBlock unchanged. */
-function fitsHeadLine(name: string, value: string): boolean {
-  if (name.length === 0 || name.includes(':') || name.includes('\n') || name.includes('\r')) return false;
-  if (name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32) return false;
-  if (value.includes('\n') || value.includes('\r')) return false;
-  return value.length === 0 || (value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32);
 }
 
 /** Stores a header set the engine passed: a head string as one flat string, pairs serialised into one. */

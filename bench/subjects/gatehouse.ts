@@ -52,6 +52,10 @@ export async function ensureCompiled(log: (line: string) => void, mayBuild: bool
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = await runToEnd('tsc -b main', process.execPath, [tsc, '-b', 'main'], 300_000, { cwd: ROOT });
   if (r.code !== 0 || !fs.existsSync(COMPILED_CLI)) return `tsc -b main failed: ${r.output.trim().split('\n')[0]}`;
+  // tsc -b re-emits only the files that changed, so main.js keeps its old time after an edit
+  // elsewhere and every later run would compile again. The build is current now: say so.
+  const now = new Date();
+  fs.utimesSync(COMPILED_CLI, now, now);
   return undefined;
 }
 

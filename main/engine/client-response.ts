@@ -34,8 +34,9 @@ export function writeHead(res: AnyResponse, status: number, statusText: string |
  * The response head exactly as it went (or goes) on the wire to the client, after writeHead:
  * for HTTP/1 Node's serialised head (with the Date, Connection, Keep-Alive and
  * Transfer-Encoding it adds), as that string; for HTTP/2 the headers the stream sent,
- * lower case, without pseudo-headers. Falls back to what the engine passed when Node
- * exposes nothing. Only call when a recorder listens.
+ * lower case, without pseudo-headers, as a head block with an empty start line (pairs when
+ * a value would not survive one). Falls back to what the engine passed when Node exposes
+ * nothing. Only call when a recorder listens.
  */
 export function headersOnWire(res: AnyResponse, passed: RawHeaders): TapHeaders {
   if (isHttp2Response(res)) {

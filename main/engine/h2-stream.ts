@@ -200,7 +200,6 @@ export class H2Response extends OnStream {
     }
   }
 
-
   /**
    * Ends the response as incomplete: RST_STREAM(INTERNAL_ERROR), after what was already
    * written. stream.close(2) would not do on a response that asked for no trailers: its data

@@ -27,6 +27,7 @@ export const LAYERS = [
   'Gatehouse: engine',
   'Gatehouse: recorder',
   'Gatehouse: other',
+  "a benchmark peer's own script (bench/peers)",
   'undici (upstream HTTP/1.1 client, JS)',
   'undici: llhttp (WebAssembly)',
   'node:http (JS)',
@@ -59,6 +60,7 @@ export function layerOf(frame: CpuProfileNode['callFrame']): Layer | 'idle' {
   if (/[/\\]dist[/\\]main[/\\]engine[/\\]/.test(url)) return 'Gatehouse: engine';
   if (/[/\\]dist[/\\]main[/\\]recorder[/\\]/.test(url)) return 'Gatehouse: recorder';
   if (/[/\\]dist[/\\](main|shared)[/\\]/.test(url)) return 'Gatehouse: other';
+  if (/[/\\]bench[/\\]peers[/\\]/.test(url)) return "a benchmark peer's own script (bench/peers)";
   if (url.startsWith('wasm://')) return 'undici: llhttp (WebAssembly)';
   if (/[/\\]node_modules[/\\]undici[/\\]/.test(url)) return 'undici (upstream HTTP/1.1 client, JS)';
   if (/^node:(_http_|http$|https$)/.test(url)) return 'node:http (JS)';
@@ -103,6 +105,33 @@ export interface ProfileSummary {
   samples: number;
   layers: LayerShare[];
   top: FunctionShare[];
+  /** Every function with at least 0.01 µs per request, most first (for comparing two profiles). */
+  functions: FunctionShare[];
+}
+
+export interface FunctionDifference {
+  fn: string;
+  layer: Layer;
+  aUs: number;
+  bUs: number;
+  diffUs: number;
+}
+
+/**
+ * The functions whose time per request differs most between two profiles (a − b, by
+ * absolute difference, largest first); a function missing from one counts 0 there.
+ */
+export function functionDifferences(a: readonly FunctionShare[], b: readonly FunctionShare[], n: number): FunctionDifference[] {
+  const rows = new Map<string, FunctionDifference>();
+  for (const f of a) rows.set(f.fn, { fn: f.fn, layer: f.layer, aUs: f.usPerRequest, bUs: 0, diffUs: f.usPerRequest });
+  for (const f of b) {
+    const row = rows.get(f.fn);
+    if (row) {
+      row.bUs = f.usPerRequest;
+      row.diffUs = row.aUs - f.usPerRequest;
+    } else rows.set(f.fn, { fn: f.fn, layer: f.layer, aUs: 0, bUs: f.usPerRequest, diffUs: -f.usPerRequest });
+  }
+  return [...rows.values()].sort((x, y) => Math.abs(y.diffUs) - Math.abs(x.diffUs) || x.fn.localeCompare(y.fn)).slice(0, n);
 }
 
 /**
@@ -150,9 +179,16 @@ export function summarizeProfile(profile: CpuProfile, window: ProfileWindow, req
     usPerRequest: layerUs.get(layer)! / requests,
     share: share(layerUs.get(layer)!),
   }));
-  const top = [...fnUs.entries()]
+  const functions = [...fnUs.entries()]
     .sort((a, b) => b[1].us - a[1].us)
-    .slice(0, topN)
     .map(([fn, { layer, us }]) => ({ fn, layer, usPerRequest: us / requests, share: share(us) }));
-  return { requests, windowMs: total / 1000, busyUsPerRequest: busy / requests, samples: inWindow, layers, top };
+  return {
+    requests,
+    windowMs: total / 1000,
+    busyUsPerRequest: busy / requests,
+    samples: inWindow,
+    layers,
+    top: functions.slice(0, topN),
+    functions: functions.filter((f) => f.usPerRequest >= 0.01),
+  };
 }

@@ -12,32 +12,46 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startBackends } from './backends/start-backends';
 import type { Backends } from './backends/backend';
-import { makePeerCertificate } from './certs';
+import { makePeerCertificate, type PeerCertificate } from './certs';
 import { h2loadMissing, runH2load } from './load/h2load';
+import { buildTlsConnect, runTlsConnect } from './load/tls-connect';
 import { describeMachine } from './machine';
-import { summarizeProfile, type CpuProfile, type ProfileSummary } from './profile-model';
+import { functionDifferences, summarizeProfile, type CpuProfile, type ProfileSummary } from './profile-model';
 import { freePorts } from './ports';
 import { ensureCompiled, gatehouseMissing, startGatehouse } from './subjects/gatehouse';
+import { PROXY_PATHS } from './peers/peer';
+import { startProcess, waitForOutput, type Managed } from './processes';
 import { runWorkspace } from './workspace';
 
 interface ProfileLoad {
-  id: 'h1' | 'https' | 'h2';
+  id: 'h1' | 'https' | 'h2' | 'tls-new';
   title: string;
   url: (http: number, https: number) => string;
   streams: number;
   h1: boolean;
+  /** New TLS connections through bench/load/tls-connect.c instead of h2load. */
+  tlsConnect?: boolean;
 }
 
 const LOADS: ProfileLoad[] = [
   { id: 'h1', title: 'HTTP/1.1 keep-alive, 50 connections (h2load --h1 -c50)', url: (h) => `http://localhost:${h}/`, streams: 1, h1: true },
   { id: 'https', title: 'HTTPS (HTTP/1.1) keep-alive, 50 connections (h2load --h1 -c50)', url: (_h, s) => `https://localhost:${s}/`, streams: 1, h1: true },
   { id: 'h2', title: 'HTTP/2 over TLS, 50 clients × 10 streams (h2load -c50 -m10)', url: (_h, s) => `https://localhost:${s}/`, streams: 10, h1: false },
+  {
+    id: 'tls-new',
+    title: 'New TLS connections, full handshake + 1 request each, 16 concurrent (bench/load/tls-connect.c; a tenth of --requests)',
+    url: (_h, s) => `https://localhost:${s}/`,
+    streams: 1,
+    h1: true,
+    tlsConnect: true,
+  },
 ];
 
 const USAGE = `npm run bench:profile [-- options]
   --requests N      requests per load in the profiled window (default 60000; 1000 at least)
-  --loads a,b       loads to profile (h1, https, h2; default all)
+  --loads a,b       loads to profile (h1, https, h2, tls-new; default all)
   --recording a,b   on, off or both (default on,off)
+  --no-floor        leave out the Node floor (profiled beside Gatehouse by default)
   --interval US     sampling interval in µs (default 500)
   --out DIR         where profile.md, profile.json and the .cpuprofile files go (default bench/results/profile)`;
 
@@ -45,6 +59,7 @@ interface ProfileOptions {
   requests: number;
   loads: ProfileLoad[];
   recording: boolean[];
+  floor: boolean;
   intervalUs: number;
   outDir: string;
 }
@@ -54,6 +69,7 @@ function parseArgs(argv: readonly string[]): ProfileOptions {
     requests: 60_000,
     loads: LOADS,
     recording: [true, false],
+    floor: true,
     intervalUs: 500,
     outDir: path.join(__dirname, 'results', 'profile'),
   };
@@ -78,7 +94,8 @@ function parseArgs(argv: readonly string[]): ProfileOptions {
       const modes = value().split(',');
       if (modes.some((m) => m !== 'on' && m !== 'off')) throw new Error(`--recording takes on, off or on,off\n${USAGE}`);
       o.recording = [...new Set(modes)].map((m) => m === 'on');
-    } else if (a === '--out') o.outDir = path.resolve(value());
+    } else if (a === '--no-floor') o.floor = false;
+    else if (a === '--out') o.outDir = path.resolve(value());
     else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
@@ -92,7 +109,9 @@ function log(line: string): void {
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 interface ProfiledRun {
-  recording: boolean;
+  /** Which process: Gatehouse with recording on or off, or the Node floor. */
+  subject: SubjectId;
+  label: string;
   load: ProfileLoad['id'];
   title: string;
   reqPerSec: number;
@@ -100,34 +119,73 @@ interface ProfiledRun {
   summary: ProfileSummary;
 }
 
-interface ProfiledEngine {
-  recording: boolean;
+type SubjectId = 'gatehouse-rec-on' | 'gatehouse-rec-off' | 'node-floor';
+const SUBJECT_LABEL: Record<SubjectId, string> = {
+  'gatehouse-rec-on': 'recording on',
+  'gatehouse-rec-off': 'recording off',
+  'node-floor': 'Node floor',
+};
+
+interface ProfiledProcess {
+  subject: SubjectId;
   name: string;
   profDir: string;
   http: number;
   https: number;
-  g: Awaited<ReturnType<typeof startGatehouse>>;
+  hasHttps: boolean;
+  process: Managed;
   windows: { load: ProfileLoad; startUs: number; endUs: number; requests: number; reqPerSec: number }[];
 }
 
-async function startProfiled(o: ProfileOptions, recording: boolean, backends: Backends, dir: string): Promise<ProfiledEngine> {
-  const name = `gatehouse-rec-${recording ? 'on' : 'off'}.cpuprofile`;
+/** Node's flags for a profile; without `name`, node names each thread's file itself (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile). */
+const profileArgs = (o: ProfileOptions, profDir: string, name?: string): string[] => [
+  '--cpu-prof',
+  `--cpu-prof-dir=${profDir}`,
+  ...(name ? [`--cpu-prof-name=${name}`] : []),
+  `--cpu-prof-interval=${o.intervalUs}`,
+];
+
+async function startProfiledGatehouse(o: ProfileOptions, recording: boolean, backends: Backends, dir: string): Promise<ProfiledProcess> {
+  const subject: SubjectId = recording ? 'gatehouse-rec-on' : 'gatehouse-rec-off';
+  const name = `${subject}.cpuprofile`;
   const profDir = path.join(dir, 'prof');
   const [http, https] = await freePorts(2);
-  const g = await startGatehouse({
-    dir,
-    backends,
-    recording,
-    httpPort: http!,
-    httpsPort: https!,
-    compiled: true,
-    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}`, `--cpu-prof-interval=${o.intervalUs}`],
-  });
-  return { recording, name, profDir, http: http!, https: https!, g, windows: [] };
+  const g = await startGatehouse({ dir, backends, recording, httpPort: http!, httpsPort: https!, compiled: true, nodeArgs: profileArgs(o, profDir, name) });
+  return { subject, name, profDir, http: http!, https: https!, hasHttps: g.https, process: g.process, windows: [] };
+}
+
+/**
+ * The Node floor (bench/peers/node-floor-server.ts: node:http and node:http2's core streams
+ * in, undici out, nothing else) under the same profiler: its columns beside Gatehouse's show,
+ * layer by layer, what Gatehouse adds to the least its stack can cost.
+ */
+async function startProfiledFloor(o: ProfileOptions, backends: Backends, cert: PeerCertificate, dir: string): Promise<ProfiledProcess> {
+  const subject: SubjectId = 'node-floor';
+  const name = `${subject}.cpuprofile`;
+  const profDir = path.join(dir, 'prof');
+  const [http, https] = await freePorts(2);
+  const config = { httpPort: http!, httpsPort: https!, nginxPort: backends.nginxPort, nodePort: backends.nodePort, cert: cert.certFile, key: cert.keyFile, nodePaths: [PROXY_PATHS.node, PROXY_PATHS.ws] };
+  // No fixed file name: tsx's module hooks run in a thread of their own, which writes a
+  // profile too, and with one name for both the last to exit would overwrite the main thread's.
+  const p = startProcess('node floor (profiled)', process.execPath, [
+    ...profileArgs(o, profDir),
+    '--import',
+    'tsx',
+    path.join(__dirname, 'peers', 'node-floor-server.ts'),
+    JSON.stringify(config),
+  ]);
+  try {
+    await waitForOutput(p, /listening/, 30_000);
+  } catch (err) {
+    await p.stop();
+    throw err;
+  }
+  return { subject, name, profDir, http: http!, https: https!, hasHttps: true, process: p, windows: [] };
 }
 
 /** Warm-up, then one counted window of `load` through `e`. */
-async function runWindow(o: ProfileOptions, e: ProfiledEngine, load: ProfileLoad): Promise<void> {
+async function runWindow(o: ProfileOptions, e: ProfiledProcess, load: ProfileLoad, tlsConnect: string | undefined): Promise<void> {
+  if (load.tlsConnect) return runTlsWindow(o, e, load, tlsConnect!);
   const base = { url: load.url(e.http, e.https), clients: 50, streams: load.streams, threads: 1, h1: load.h1 };
   // Warm-up outside the window: JIT, connections, the recording ring filling.
   await runH2load({ ...base, requests: Math.max(1000, Math.round(o.requests / 4)) });
@@ -139,20 +197,44 @@ async function runWindow(o: ProfileOptions, e: ProfiledEngine, load: ProfileLoad
     throw new Error(`${load.id}: only ${r.status['2xx']} of ${o.requests} requests got a 2xx (${JSON.stringify(r.status)}, ${r.requests.errored} errored)`);
   }
   e.windows.push({ load, startUs, endUs, requests: r.requests.done, reqPerSec: r.requestsPerSec });
-  log(`  recording ${e.recording ? 'on' : 'off'}, ${load.id}: ${r.requests.done} requests, ${Math.round(r.requestsPerSec)} req/s`);
+  log(`  ${SUBJECT_LABEL[e.subject]}, ${load.id}: ${r.requests.done} requests, ${Math.round(r.requestsPerSec)} req/s`);
 }
 
-/** Stops the engine (SIGTERM: node writes the profile as it exits) and reads its windows. */
-async function finishProfiled(o: ProfileOptions, e: ProfiledEngine): Promise<ProfiledRun[]> {
-  await e.g.process.stop();
-  const file = path.join(e.profDir, e.name);
-  if (!fs.existsSync(file)) throw new Error(`no profile at ${file}: did Gatehouse exit cleanly?\n${e.g.process.output().slice(-2000)}`);
+/** New TLS connections, a tenth of --requests (each is a handshake, far dearer than a request), after a warm-up. */
+async function runTlsWindow(o: ProfileOptions, e: ProfiledProcess, load: ProfileLoad, bin: string): Promise<void> {
+  const connections = Math.max(500, Math.round(o.requests / 10));
+  const base = { port: e.https, sni: 'localhost', path: '/', concurrency: 16, seconds: 60 };
+  await runTlsConnect(bin, { ...base, maxConnections: Math.max(200, Math.round(connections / 4)) });
+  const startUs = nowUs();
+  const r = await runTlsConnect(bin, { ...base, maxConnections: connections });
+  const endUs = nowUs();
+  if (r.ok < connections * 0.99) throw new Error(`${load.id}: only ${r.ok} of ${connections} connections succeeded (${r.failed} failed)`);
+  e.windows.push({ load, startUs, endUs, requests: r.ok, reqPerSec: r.ok / r.seconds });
+  log(`  ${SUBJECT_LABEL[e.subject]}, ${load.id}: ${r.ok} connections, ${Math.round(r.ok / r.seconds)} conn/s`);
+}
+
+/** The main thread's profile: the fixed name, or node's own name with thread id 0. */
+function profileFile(e: ProfiledProcess): string {
+  const fixed = path.join(e.profDir, e.name);
+  if (fs.existsSync(fixed)) return fixed;
+  const main = fs.existsSync(e.profDir) ? fs.readdirSync(e.profDir).find((f) => f.includes(`.${e.process.pid}.0.`) && f.endsWith('.cpuprofile')) : undefined;
+  if (!main) return fixed;
+  fs.renameSync(path.join(e.profDir, main), fixed);
+  return fixed;
+}
+
+/** Stops the process (SIGTERM: node writes the profile as it exits) and reads its windows. */
+async function finishProfiled(o: ProfileOptions, e: ProfiledProcess): Promise<ProfiledRun[]> {
+  await e.process.stop();
+  const file = profileFile(e);
+  if (!fs.existsSync(file)) throw new Error(`no profile at ${file}: did ${SUBJECT_LABEL[e.subject]} exit cleanly?\n${e.process.output().slice(-2000)}`);
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   fs.mkdirSync(o.outDir, { recursive: true });
   const kept = path.join(o.outDir, e.name);
   fs.copyFileSync(file, kept);
   return e.windows.map((w) => ({
-    recording: e.recording,
+    subject: e.subject,
+    label: SUBJECT_LABEL[e.subject],
     load: w.load.id,
     title: w.load.title,
     reqPerSec: w.reqPerSec,
@@ -175,7 +257,8 @@ export function profileMarkdown(runs: readonly ProfiledRun[], header: string): s
   for (const load of loads) {
     const of = runs.filter((r) => r.load === load);
     out.push(`## ${of[0]!.title}`, '');
-    out.push(`| Layer (self time) | ${of.map((r) => `recording ${r.recording ? 'on' : 'off'}`).join(' | ')} |`);
+    if (load === 'tls-new') out.push('Each connection carries one request: "per request" below is per connection, handshake included.', '');
+    out.push(`| Layer (self time) | ${of.map((r) => r.label).join(' | ')} |`);
     out.push(`|---|${of.map(() => '---:').join('|')}|`);
     const layers = [...new Set(of.flatMap((r) => r.summary.layers.map((l) => l.layer)))];
     for (const layer of layers) {
@@ -186,12 +269,27 @@ export function profileMarkdown(runs: readonly ProfiledRun[], header: string): s
       out.push(`| ${layer} | ${cells.join(' | ')} |`);
     }
     out.push(`| **busy, all layers** | ${of.map((r) => `**${us(r.summary.busyUsPerRequest)} µs**`).join(' | ')} |`);
-    out.push(`| throughput under the profiler | ${of.map((r) => `${Math.round(r.reqPerSec)} req/s`).join(' | ')} |`);
+    const unit = load === 'tls-new' ? 'conn/s' : 'req/s';
+    out.push(`| throughput under the profiler | ${of.map((r) => `${Math.round(r.reqPerSec)} ${unit}`).join(' | ')} |`);
     out.push('');
     for (const r of of) {
-      out.push(`Hottest functions, recording ${r.recording ? 'on' : 'off'} (${r.summary.samples} samples; \`${path.basename(r.profileFile)}\`):`, '');
+      out.push(`Hottest functions, ${r.label} (${r.summary.samples} samples; \`${path.basename(r.profileFile)}\`):`, '');
       out.push('| Function | Layer | µs per request | share |', '|---|---|---:|---:|');
       for (const f of r.summary.top) out.push(`| ${codeCell(f.fn)} | ${f.layer} | ${us(f.usPerRequest)} | ${pct(f.share)} |`);
+      out.push('');
+    }
+    const floor = of.find((r) => r.subject === 'node-floor');
+    const off = of.find((r) => r.subject === 'gatehouse-rec-off');
+    if (floor && off) {
+      out.push(
+        `What Gatehouse (recording off) spends beyond the Node floor: ${us(off.summary.busyUsPerRequest - floor.summary.busyUsPerRequest)} µs per request in all; ` +
+          'the functions that differ most, per request (a function of Gatehouse\'s own is all extra; a negative figure is time the floor spends and Gatehouse does not):',
+        '',
+      );
+      out.push('| Function | Layer | recording off | Node floor | difference |', '|---|---|---:|---:|---:|');
+      for (const d of functionDifferences(off.summary.functions, floor.summary.functions, 20)) {
+        out.push(`| ${codeCell(d.fn)} | ${d.layer} | ${us(d.aUs)} | ${us(d.bUs)} | ${d.diffUs >= 0 ? '+' : ''}${us(d.diffUs)} |`);
+      }
       out.push('');
     }
   }
@@ -225,26 +323,37 @@ async function main(): Promise<number> {
     const backends = await startBackends(ws.dir, { nginx: bNginx!, nginxTls: bNginxTls!, node: bNode! }, cert);
     // Every engine runs throughout and the loads alternate between them, so that a change in
     // the machine's state (another process, the CPU clock) does not fall on one mode only.
-    const engines: ProfiledEngine[] = [];
-    for (const recording of o.recording) engines.push(await startProfiled(o, recording, backends, ws.sub(`gatehouse-rec-${recording ? 'on' : 'off'}`)));
+    let tlsConnect: string | undefined;
+    if (o.loads.some((l) => l.tlsConnect)) {
+      const built = await buildTlsConnect(ws.sub('tls-connect'));
+      if (!built.bin) {
+        log(`  no tls-new profile: ${built.missing}`);
+        o.loads = o.loads.filter((l) => !l.tlsConnect);
+      } else tlsConnect = built.bin;
+    }
+    const engines: ProfiledProcess[] = [];
+    for (const recording of o.recording) engines.push(await startProfiledGatehouse(o, recording, backends, ws.sub(`gatehouse-rec-${recording ? 'on' : 'off'}`)));
+    if (o.floor) engines.push(await startProfiledFloor(o, backends, cert, ws.sub('node-floor')));
     for (const load of o.loads) {
       for (const e of engines) {
-        if (load.id !== 'h1' && !e.g.https) {
-          log(`  recording ${e.recording ? 'on' : 'off'}: no HTTPS listener came up, so no ${load.id} profile`);
+        if (load.id !== 'h1' && !e.hasHttps) {
+          log(`  ${SUBJECT_LABEL[e.subject]}: no HTTPS listener came up, so no ${load.id} profile`);
           continue;
         }
-        await runWindow(o, e, load);
+        await runWindow(o, e, load, tlsConnect);
       }
     }
     const runs: ProfiledRun[] = [];
     for (const e of engines) runs.push(...(await finishProfiled(o, e)));
-    runs.sort((a, b) => o.loads.findIndex((l) => l.id === a.load) - o.loads.findIndex((l) => l.id === b.load));
+    const order: SubjectId[] = ['gatehouse-rec-on', 'gatehouse-rec-off', 'node-floor'];
+    runs.sort((a, b) => o.loads.findIndex((l) => l.id === a.load) - o.loads.findIndex((l) => l.id === b.load) || order.indexOf(a.subject) - order.indexOf(b.subject));
     const header =
       `Taken ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine.nproc} × ${machine.cpuModel}, Node ${machine.node}, ` +
       `load average ${machine.loadAverageAtStart.join(' / ')}; \`npm run bench:profile\`: the compiled engine under \`node --cpu-prof\` ` +
       `(${o.intervalUs} µs sampling) in front of nginx, ${o.requests} requests per load after a warm-up of a quarter of that, ` +
-      `self time of the samples inside each load's window ÷ requests. Only Gatehouse's process is profiled: the load tool ` +
-      `and nginx share the ${os.cpus().length} cores with it, and the profiler itself costs a few per cent.`;
+      `self time of the samples inside each load's window ÷ requests. ` +
+      (o.floor ? `The Node floor (bench/peers/node-floor-server.ts: node:http and node:http2 in, undici out, nothing else) is profiled the same way, beside it. ` : '') +
+      `The load tool and nginx share the ${os.cpus().length} cores with the profiled processes and are not profiled; the profiler itself costs a few per cent.`;
     fs.mkdirSync(o.outDir, { recursive: true });
     fs.writeFileSync(path.join(o.outDir, 'profile.md'), profileMarkdown(runs, header));
     fs.writeFileSync(path.join(o.outDir, 'profile.json'), `${JSON.stringify({ taken: started.toISOString(), machine, options: { ...o, loads: o.loads.map((l) => l.id) }, runs }, null, 2)}\n`);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { layerOf, summarizeProfile, type CpuProfile } from '../profile-model';
+import { functionDifferences, layerOf, summarizeProfile, type CpuProfile, type FunctionShare } from '../profile-model';
 
 const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber });
 
@@ -24,6 +24,7 @@ test('layerOf: each part of the stack lands in its own layer', () => {
   assert.equal(layerOf(frame('processTicksAndRejections', 'node:internal/process/task_queues')), 'Node event loop, ticks and events (JS)');
   assert.equal(layerOf(frame('emit', 'node:events')), 'Node event loop, ticks and events (JS)');
   assert.equal(layerOf(frame('wrapSafe', 'node:internal/modules/cjs/loader')), 'other');
+  assert.equal(layerOf(frame('h2Stream', 'file:///w/bench/peers/node-floor-server.ts')), "a benchmark peer's own script (bench/peers)");
 });
 
 /** root → idle, gc, engine fn, undici fn, writev; samples every 100 µs from t = 1000. */
@@ -66,6 +67,28 @@ test('summarizeProfile: self time per layer and function inside the window, per 
     s.top.map((f) => f.fn),
     ['writev', 'next forwarder.js:224', '_resume client.js:589'],
   );
+  // Every function is kept for comparisons, not only the top ones.
+  assert.deepEqual(
+    summarizeProfile(p, { startUs: 1300, endUs: 1700 }, 2, 1).functions.map((f) => [f.fn, f.usPerRequest]),
+    [['writev', 100], ['next forwarder.js:224', 50], ['_resume client.js:589', 50]],
+  );
+});
+
+test('functionDifferences: a − b per function, largest by size first, a function missing on one side counting 0 there', () => {
+  const f = (fn: string, usPerRequest: number): FunctionShare => ({ fn, layer: 'other', usPerRequest, share: 0 });
+  const gatehouse = [f('writev', 40), f('next forwarder.js:224', 3), f('(garbage collector)', 9), f('emit', 2)];
+  const floor = [f('writev', 38), f('(garbage collector)', 2.5), f('onHeaders node-floor-server.ts:5', 3.5), f('emit', 2)];
+  assert.deepEqual(
+    functionDifferences(gatehouse, floor, 10).map((d) => [d.fn, d.aUs, d.bUs, d.diffUs]),
+    [
+      ['(garbage collector)', 9, 2.5, 6.5],
+      ['onHeaders node-floor-server.ts:5', 0, 3.5, -3.5],
+      ['next forwarder.js:224', 3, 0, 3],
+      ['writev', 40, 38, 2],
+      ['emit', 2, 2, 0],
+    ],
+  );
+  assert.equal(functionDifferences(gatehouse, floor, 2).length, 2);
 });
 
 test('summarizeProfile: idle time counts in the window but not as busy', () => {

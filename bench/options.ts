@@ -3,7 +3,9 @@ export interface BenchOptions {
   quick: boolean;
   rounds: number;
   /** seconds per measurement, by kind of load */
-  seconds: { throughput: number; latency: number; tls: number; stream: number; ws: number; node: number; warmup: number };
+  seconds: { throughput: number; latency: number; tls: number; stream: number; ws: number; node: number };
+  /** Requests of each of HTTP, HTTPS and HTTP/2 that every subject gets before anything is measured. */
+  warmupRequests: number;
   /** Loads to run (ids); empty = all. */
   only: string[];
   /** Subjects to run (ids); empty = all. */
@@ -18,7 +20,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench [-- options]
-  --quick             about 3–4 minutes: 1 s per measurement, no Node-backend case, fewer samples,
+  --quick             about 4 minutes: 1 s per measurement, no Node-backend case, fewer samples,
                       RSS after 20k exchanges instead of 100k, no renderer
   --rounds N          interleaved rounds per load (default 3, minimum 3 for the table)
   --only a,b          only these loads (ids: h1, latency, https, tls-new, h2, stream, ws, node-h1, node-latency,
@@ -26,6 +28,7 @@ export const USAGE = `npm run bench [-- options]
   --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy, node-floor,
                       node-floor-cluster, node-llhttp, node-splice)
   --no-renderer       skip the renderer measurements (--renderer: run them even with --quick)
+  --warmup N          requests of each of HTTP, HTTPS and HTTP/2 per subject before measuring (default 30000; 5000 with --quick)
   --exchanges N       recorded exchanges for the RSS figure (default 100000; 20000 with --quick)
   --out DIR           where to write latest.md / latest.json (default bench/results)`;
 
@@ -35,8 +38,9 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     quick,
     rounds: 3,
     seconds: quick
-      ? { throughput: 1, latency: 1, tls: 0.7, stream: 1, ws: 0.7, node: 1, warmup: 1 }
-      : { throughput: 2, latency: 2, tls: 1.5, stream: 2, ws: 1.5, node: 2, warmup: 1 },
+      ? { throughput: 1, latency: 1, tls: 0.7, stream: 1, ws: 0.7, node: 1 }
+      : { throughput: 2, latency: 2, tls: 1.5, stream: 2, ws: 1.5, node: 2 },
+    warmupRequests: quick ? 5_000 : 30_000,
     only: [],
     subjects: [],
     nodeBackend: !quick,
@@ -59,6 +63,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     else if (a === '--subjects') o.subjects = next().split(',');
     else if (a === '--no-renderer') o.renderer = false;
     else if (a === '--renderer') o.renderer = true;
+    else if (a === '--warmup') o.warmupRequests = wholeNumber(a, next(), 1000);
     else if (a === '--exchanges') o.recordedExchanges = wholeNumber(a, next(), 1000);
     else if (a === '--out') o.outDir = next();
     else if (a === '--help' || a === '-h') throw new Error(USAGE);

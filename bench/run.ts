@@ -151,18 +151,24 @@ async function main(): Promise<number> {
   }
 }
 
-/** Brings every subject's code paths (JIT, pools, TLS session state) up to speed before anything is measured. */
+/**
+ * Brings every subject's code paths (JIT, pools, TLS session state) up to speed before anything
+ * is measured. Counted in requests, not seconds: V8 tiers code up by how often it runs, so a
+ * slow subject needs as many requests as a fast one. Gatehouse has far more code on its path than
+ * the Node peers: traced with --trace-opt/--trace-deopt, its HTTP/2 throughput rose over its first
+ * 30,000 requests (4.1k, 5.6k, then 7.6k req/s in batches of 10,000; 564, 134, 18 functions
+ * optimised in them) and was steady after that, so a few seconds of warm-up measured it half-compiled.
+ */
 async function warmUp(subjects: readonly Subject[], opts: BenchOptions): Promise<void> {
-  const seconds = Math.max(1, Math.round(opts.seconds.warmup));
-  log(`warm-up: ${seconds} s of HTTP, HTTPS and HTTP/2 per subject`);
+  const requests = opts.warmupRequests;
+  log(`warm-up: ${requests} requests each of HTTP, HTTPS and HTTP/2 per subject`);
   for (const s of subjects) {
     const http = s.url('nginx', 'http');
     const https = s.url('nginx', 'https');
     try {
-      if (http) await runWrk({ url: http, threads: 2, connections: 50, seconds });
-      if (https) await runWrk({ url: https, threads: 2, connections: 50, seconds });
-      // Counted, not -D: h2load -D often never exits (see the h2 load in loads.ts).
-      if (https && s.h2) await runH2load({ url: https, clients: 50, streams: 10, threads: 1, requests: 2000 * seconds });
+      if (http) await runH2load({ url: http, clients: 50, streams: 1, threads: 1, h1: true, requests });
+      if (https) await runH2load({ url: https, clients: 50, streams: 1, threads: 1, h1: true, requests });
+      if (https && s.h2) await runH2load({ url: https, clients: 50, streams: 10, threads: 1, requests });
     } catch (err) {
       log(`  warm-up of ${s.id} failed: ${(err as Error).message.split('\n')[0]}`);
     }

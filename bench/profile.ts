@@ -1,12 +1,14 @@
 // `npm run bench:profile`: where Gatehouse's CPU time goes, layer by layer, per request.
 //
-// Runs the compiled engine under `node --cpu-prof` (recording on and off, one process each)
-// in front of the benchmark's nginx backend, drives fixed request counts through it with
-// h2load (HTTP/1.1, HTTP/1.1 over TLS, HTTP/2), and reads the profile of each load's time
-// window: self time per layer (Gatehouse, undici, node:http, node:http2, streams, event loop,
-// socket writes, GC) and the hottest functions, in µs per request. Writes profile.md and
-// profile.json, and keeps the .cpuprofile files: open them in Chrome DevTools (Performance,
-// "Load profile") or https://www.speedscope.app for flame graphs. See bench/README.md.
+// Runs the compiled engine under `node --cpu-prof` (recording on and off, one process each),
+// and the Node floor beside it, in front of the benchmark's nginx backend. It drives fixed
+// counts through them with h2load (HTTP/1.1, HTTP/1.1 over TLS, HTTP/2) and tls-connect
+// (new TLS connections), and reads the profile of each load's time window: self time per
+// layer (Gatehouse, undici, node:http, node:http2, streams, event loop, socket writes, GC),
+// the hottest functions, and the functions where Gatehouse spends more than the floor, in µs
+// per request. Writes profile.md and profile.json, and keeps the .cpuprofile files: open them
+// in Chrome DevTools (Performance, "Load profile") or https://www.speedscope.app for flame
+// graphs. See bench/README.md.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -63,7 +63,9 @@ export function isJsonMediaType(type: string | undefined): boolean {
 
 /**
  * Splits a serialised HTTP/1 head (a start line, then "Name: value" lines, CRLF
- * separated) into raw pairs, in order. Lines without a colon are skipped.
+ * separated) into raw pairs, in order. Lines without a colon are skipped. A name may
+ * begin with a colon (an HTTP/2 pseudo-header, ":authority: app.test"): the name ends
+ * at the first colon after its first character.
  */
 export function parseHeadBlock(block: string): RawHeaders {
   const out: RawHeaders = [];
@@ -73,17 +75,22 @@ export function parseHeadBlock(block: string): RawHeaders {
   while (start < block.length) {
     let end = block.indexOf('\r\n', start);
     if (end < 0) end = block.length;
-    const colon = block.indexOf(':', start);
+    const colon = block.indexOf(':', start + 1);
     if (colon > start && colon < end) out.push([block.slice(start, colon), block.slice(colon + 1, end).trim()]);
     start = end + 2;
   }
   return out;
 }
 
-/** Whether "name: value" survives a round trip through parseHeadBlock unchanged. */
+/**
+ * Whether "name: value" survives a round trip through parseHeadBlock unchanged. An
+ * HTTP/2 pseudo-header does (its one colon is its first character), so an HTTP/2
+ * request is held as one string like any other.
+ */
 export function fitsHeadLine(name: string, value: string): boolean {
-  if (name.length === 0 || name.includes(':') || name.includes('\n') || name.includes('\r')) return false;
+  if (name.length === 0 || name.indexOf(':', 1) >= 0 || name.includes('\n') || name.includes('\r')) return false;
   if (name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32) return false;
+  if (name.charCodeAt(0) === 58 /* : */ && (name.length === 1 || name.charCodeAt(1) <= 32)) return false;
   if (value.includes('\n') || value.includes('\r')) return false;
   return value.length === 0 || (value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32);
 }

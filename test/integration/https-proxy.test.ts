@@ -3,9 +3,12 @@ import * as assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import type { ExchangeObserver, ExchangeStart } from '../../main/engine/exchange-observer';
 import { NOOP_TAP } from '../../main/engine/safe-tap';
+import { FrozenExchange } from '../../main/recorder/frozen-exchange';
+import { Recorder } from '../../main/recorder/recorder';
 import { header, startBackend, type Backend } from '../support/backends';
 import { startHttpsProxy, type TestHttpsProxy } from '../support/https-proxy';
 import { envWithoutExtraCa, runCommand } from '../support/run-command';
+import { waitFor } from '../support/wait-for';
 
 async function setup(t: { after(fn: () => Promise<void> | void): void }): Promise<{ proxy: TestHttpsProxy; backend: Backend }> {
   const backend = await startBackend();
@@ -95,6 +98,37 @@ test('HTTP/2 requests reach the HTTP/1.1 upstream with :authority as Host and co
   assert.equal(header(seen.headers, 'host'), `app.test:${proxy.httpsPort}`);
   assert.equal(header(seen.headers, 'cookie'), 'a=1; b=2');
   assert.ok(!seen.headers.some(([n]) => n.startsWith(':')), 'no pseudo-headers upstream');
+});
+
+test('a finished HTTP/2 exchange is recorded with the pseudo-headers the client sent and leaves the V8 heap', async (t) => {
+  const { proxy } = await setup(t);
+  const recorder = new Recorder();
+  t.after(() => recorder.close());
+  proxy.engine.setObserver(recorder);
+  const session = http2.connect(`https://127.0.0.1:${proxy.httpsPort}`, { ca: proxy.caPem, servername: 'app.test' });
+  t.after(() => session.close());
+  const status = await new Promise<number>((resolve, reject) => {
+    const stream = session.request({ ':path': '/frozen?h2=1', ':authority': `app.test:${proxy.httpsPort}` });
+    let code = 0;
+    stream.on('response', (h) => (code = Number(h[':status'])));
+    stream.resume().on('end', () => resolve(code));
+    stream.on('error', reject);
+  });
+  assert.equal(status, 200);
+  const held = () => (recorder as unknown as { store: { all(): object[] } }).store.all();
+  await waitFor(() => held().length === 1 && held()[0] instanceof FrozenExchange, 'the finished HTTP/2 exchange to be frozen (moved into the arena)');
+  const x = recorder.all()[0]!;
+  assert.equal(x.httpVersion, '2');
+  assert.equal(x.state, 'complete');
+  assert.deepEqual(
+    x.headers.clientRequest.filter(([n]) => n.startsWith(':')).sort(([a], [b]) => a.localeCompare(b)),
+    [
+      [':authority', `app.test:${proxy.httpsPort}`],
+      [':method', 'GET'],
+      [':path', '/frozen?h2=1'],
+      [':scheme', 'https'],
+    ],
+  );
 });
 
 test('names outside the suffixes, without a route, or with https:false get no certificate; logged once each', async (t) => {

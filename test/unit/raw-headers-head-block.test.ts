@@ -69,3 +69,26 @@ test('pairs a head line cannot carry exactly (imported HAR files) are kept as th
     assert.deepEqual(readHeaders(stored), pairs, `${JSON.stringify(odd)} reads back exactly`);
   }
 });
+
+test('HTTP/2 pseudo-headers fit a head block: the name ends at the first colon after its first character', () => {
+  const pairs: [string, string][] = [
+    [':method', 'GET'],
+    [':path', '/a?b=1:2'],
+    [':scheme', 'https'],
+    [':authority', 'app.test:8443'],
+    ['user-agent', 'curl/8'],
+  ];
+  const stored = storeHeaders(pairs);
+  assert.equal(typeof stored, 'string', 'an HTTP/2 request is held as one string, as an HTTP/1 one is');
+  assert.deepEqual(readHeaders(stored), pairs);
+  assert.equal(headBlockValue(stored as string, ':authority'), 'app.test:8443');
+  assert.equal(headBlockValue(stored as string, ':path'), '/a?b=1:2');
+  assert.equal(headBlockValue(stored as string, 'authority'), undefined, 'a pseudo-header is not the header without its colon');
+  // Names a head line still cannot carry: a lone colon, a colon after the first character, a blank after the colon.
+  for (const name of [':', '::x', ': x', ':a:b']) {
+    const odd: [string, string][] = [['Host', 'app.test'], [name, 'v']];
+    const kept = storeHeaders(odd);
+    assert.ok(Array.isArray(kept), `${JSON.stringify(name)} falls back to the flat form`);
+    assert.deepEqual(readHeaders(kept), odd);
+  }
+});

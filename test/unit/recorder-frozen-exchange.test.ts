@@ -198,6 +198,36 @@ test('a closed WebSocket exchange freezes with its messages: directions, opcodes
   assertSame(after, freezeExchange(after, arena));
 });
 
+test('an HTTP/2 exchange, pseudo-headers and all, freezes and reads back as it was', () => {
+  const arena = new RecordArena();
+  const h2 = live({
+    seq: 7,
+    scheme: 'https',
+    httpVersion: '2',
+    requestHeaders: [
+      [':method', 'GET'],
+      [':path', '/item/7'],
+      [':scheme', 'https'],
+      [':authority', 'app.test:8443'],
+      ['accept', '*/*'],
+    ],
+  });
+  assert.equal(typeof h2.clientRequest, 'string', 'held as one head block');
+  h2.forwardedRequest = storeHeaders('GET /item/7 HTTP/1.1\r\nhost: app.test:8443\r\nvia: 2 gatehouse\r\n');
+  h2.clientResponse = storeHeaders([['content-type', 'text/plain'], ['content-length', '2']]);
+  h2.status = 200;
+  h2.state = 'complete';
+  h2.endedAtTime(1_700_000_000_020);
+  const frozen = freezeExchange(h2, arena);
+  assertSame(h2, frozen);
+  assert.deepEqual(frozen!.toExchange().headers.clientRequest.slice(0, 4), [
+    [':method', 'GET'],
+    [':path', '/item/7'],
+    [':scheme', 'https'],
+    [':authority', 'app.test:8443'],
+  ]);
+});
+
 test('what a slab cannot carry exactly stays live: header sets kept as pairs', () => {
   const arena = new RecordArena();
   const odd = live({ seq: 2, requestHeaders: [['x-folded', 'a\r\n b']] });

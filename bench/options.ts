@@ -26,7 +26,7 @@ export const USAGE = `npm run bench [-- options]
   --only a,b          only these loads (ids: h1, latency, https, tls-new, h2, stream, ws, node-h1, node-latency,
                       cold-cert, memory, startup, renderer, recording-ab)
   --subjects a,b      only these subjects (direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy, node-floor,
-                      node-floor-cluster, node-llhttp, node-splice)
+                      node-floor-bare, node-floor-cluster, node-llhttp, node-splice)
   --no-renderer       skip the renderer measurements (--renderer: run them even with --quick)
   --warmup N          requests of each of HTTP, HTTPS and HTTP/2 per subject before measuring (default 30000; 5000 with --quick)
   --exchanges N       recorded exchanges for the RSS figure (default 100000; 20000 with --quick)

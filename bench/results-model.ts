@@ -33,5 +33,5 @@ export interface BenchResults {
   notes: string[];
 }
 
-export const SUBJECT_ORDER = ['direct', 'gatehouse', 'gatehouse-norec', 'nginx', 'caddy', 'haproxy', 'node-http-proxy', 'node-floor', 'node-floor-cluster', 'node-llhttp', 'node-splice'] as const;
-export const PEERS = ['nginx', 'caddy', 'haproxy', 'node-http-proxy', 'node-floor', 'node-floor-cluster', 'node-llhttp', 'node-splice'] as const;
+export const SUBJECT_ORDER = ['direct', 'gatehouse', 'gatehouse-norec', 'nginx', 'caddy', 'haproxy', 'node-http-proxy', 'node-floor', 'node-floor-bare', 'node-floor-cluster', 'node-llhttp', 'node-splice'] as const;
+export const PEERS = ['nginx', 'caddy', 'haproxy', 'node-http-proxy', 'node-floor', 'node-floor-bare', 'node-floor-cluster', 'node-llhttp', 'node-splice'] as const;

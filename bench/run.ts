@@ -21,6 +21,7 @@ import { nodeFloorPeer } from './peers/node-floor';
 import { nodeFloorClusterPeer } from './peers/node-floor-cluster';
 import { nodeSplicePeer } from './peers/node-splice';
 import { nodeLlhttpPeer } from './peers/node-llhttp';
+import { nodeFloorBarePeer } from './peers/node-floor-bare';
 import type { Peer } from './peers/peer';
 import { freePorts } from './ports';
 import { killAllNow } from './processes';
@@ -31,7 +32,7 @@ import { ensureCompiled, gatehouseMissing, gatehouseSubject, runCompiledByDefaul
 import type { Subject } from './subjects/subject';
 import { runWorkspace } from './workspace';
 
-const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer, nodeFloorPeer, nodeFloorClusterPeer, nodeLlhttpPeer, nodeSplicePeer];
+const PEERS: Peer[] = [nginxPeer, caddyPeer, haproxyPeer, nodeHttpProxyPeer, nodeFloorPeer, nodeFloorBarePeer, nodeFloorClusterPeer, nodeLlhttpPeer, nodeSplicePeer];
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);

@@ -5,20 +5,30 @@
 // TCP splice. HTTP/2 streams are taken from the core 'stream' event, not through node:http2's
 // compat objects, as Gatehouse's engine does since main/engine/h2-stream.ts: a floor that paid
 // for the compat layer would no longer be a floor. It shows what Node and undici alone cost per request on this machine, so the
-// benchmark can tell Gatehouse's own overhead apart from the platform's.
+// benchmark can tell Gatehouse's own overhead apart from the platform's. With {"client": "bare"} the
+// upstream client is bare-h1-client.ts instead of undici ("Node floor, bare client"): the same
+// floor, so the difference between the two is what undici costs.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { PassThrough, type Duplex } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
+import { BareH1Pool } from './bare-h1-client';
 import { listenBoth, peerScriptConfig } from './peer-script';
 
 const cfg = peerScriptConfig();
-const pools = new Map<number, Pool>();
-const poolFor = (port: number): Pool => {
+/** What the floor asks of its upstream client: undici's Pool, or the bare one (raw headers as strings, which `.toString('latin1')` leaves as they are). */
+interface FloorPool {
+  dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
+}
+const pools = new Map<number, FloorPool>();
+const poolFor = (port: number): FloorPool => {
   let p = pools.get(port);
-  if (!p) pools.set(port, (p = new Pool(`http://127.0.0.1:${port}`, { pipelining: 1, keepAliveTimeout: 4_000 })));
+  if (!p) {
+    p = cfg.client === 'bare' ? (new BareH1Pool(port) as unknown as FloorPool) : new Pool(`http://127.0.0.1:${port}`, { pipelining: 1, keepAliveTimeout: 4_000 });
+    pools.set(port, p);
+  }
   return p;
 };
 const portFor = (url: string | undefined): number => (cfg.nodePaths.some((p) => url?.startsWith(p)) ? cfg.nodePort : cfg.nginxPort);

@@ -9,7 +9,7 @@ import { PROXY_PATHS, type PeerContext } from './peer';
  */
 export async function startNodeScriptPeer(
   ctx: PeerContext,
-  o: { id: string; label: string; script: string; h2: boolean; notes: string[] },
+  o: { id: string; label: string; script: string; h2: boolean; notes: string[]; config?: Record<string, unknown> },
 ): Promise<Subject> {
   const { backends: b, cert } = ctx;
   const config = {
@@ -20,6 +20,7 @@ export async function startNodeScriptPeer(
     cert: cert.certFile,
     key: cert.keyFile,
     nodePaths: [PROXY_PATHS.node, PROXY_PATHS.ws],
+    ...o.config,
   };
   const p = startProcess(o.id, process.execPath, ['--import', 'tsx', path.join(__dirname, o.script), JSON.stringify(config)]);
   try {

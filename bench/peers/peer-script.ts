@@ -10,6 +10,8 @@ export interface PeerScriptConfig {
   cert: string;
   key: string;
   nodePaths: string[];
+  /** The Node floor's upstream client: undici (the default) or the bare llhttp one (bare-h1-client.ts). */
+  client?: 'undici' | 'bare';
 }
 
 export function peerScriptConfig(): PeerScriptConfig {

@@ -3,7 +3,7 @@ export type Target = 'nginx' | 'node' | 'ws';
 export type Scheme = 'http' | 'https';
 
 export interface Subject {
-  /** Stable id used in the JSON: direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy, node-floor, node-floor-cluster, node-llhttp, node-splice. */
+  /** Stable id used in the JSON: direct, gatehouse, gatehouse-norec, nginx, caddy, haproxy, node-http-proxy, node-floor, node-floor-bare, node-floor-cluster, node-llhttp, node-splice. */
   id: string;
   label: string;
   role: 'baseline' | 'gatehouse' | 'peer';
